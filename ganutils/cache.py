@@ -1,0 +1,112 @@
+"""The run cache: a finished run is reused instead of retrained.
+
+A run's identity is its full config (plus a code version that is bumped when
+training semantics change), hashed into a directory name under `runs/`
+(override with GANUTILS_RUNS). Inside:
+  progress.json      epoch, checkpoint file name and its sha256 (written after the checkpoint)
+  checkpoint-E.pt    state after epoch E, so an interrupted run resumes
+  result.pt          what a finished run produced
+  manifest.json      config and sha256 of result.pt; present only once finished
+Every file is written atomically, and a checksum mismatch marks the file as
+damaged: it is reported and retrained, never used. A file lock keeps two
+processes from training the same config at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from ganutils.io import load_torch, save_json, save_torch, sha256
+
+CODE_VERSION = 1
+
+
+class DamagedFileWarning(UserWarning):
+    """A cached file failed its checksum and is being rebuilt."""
+
+
+def runs_root() -> Path:
+    return Path(os.environ.get("GANUTILS_RUNS", Path(__file__).resolve().parent.parent / "runs"))
+
+
+def config_key(config: Any) -> str:
+    data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    text = json.dumps({"code_version": CODE_VERSION, **data}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_dir(kind: str, config: Any) -> Path:
+    return runs_root() / f"{kind}-{config_key(config)}"
+
+
+def lock(directory: Path) -> FileLock:
+    directory.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(directory / ".lock"))
+
+
+def load_result(directory: Path) -> dict | None:
+    """The finished result, or None when the run is unfinished or damaged (then it is cleared)."""
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        if sha256(directory / "result.pt") != manifest["sha256"]:
+            raise ValueError("checksum mismatch")
+        return load_torch(directory / "result.pt")
+    except Exception as e:
+        warnings.warn(f"{directory.name}: cached result is damaged ({e}); retraining", DamagedFileWarning, stacklevel=2)
+        clear(directory)
+        return None
+
+
+def save_result(directory: Path, result: dict, config: Any) -> None:
+    save_torch(result, directory / "result.pt")
+    data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    save_json({"config": data, "sha256": sha256(directory / "result.pt")}, directory / "manifest.json")
+    for old in directory.glob("checkpoint-*.pt"):
+        old.unlink()
+    (directory / "progress.json").unlink(missing_ok=True)
+
+
+def load_checkpoint(directory: Path) -> dict | None:
+    """The latest verified checkpoint, or None (a damaged one is reported and dropped)."""
+    progress_path = directory / "progress.json"
+    if not progress_path.exists():
+        return None
+    try:
+        progress = json.loads(progress_path.read_text())
+        path = directory / progress["file"]
+        if sha256(path) != progress["sha256"]:
+            raise ValueError("checksum mismatch")
+        return load_torch(path)
+    except Exception as e:
+        warnings.warn(f"{directory.name}: checkpoint is damaged ({e}); training from scratch", DamagedFileWarning, stacklevel=2)
+        clear(directory)
+        return None
+
+
+def save_checkpoint(directory: Path, state: dict, epoch: int) -> None:
+    name = f"checkpoint-{epoch}.pt"
+    save_torch(state, directory / name)
+    save_json({"epoch": epoch, "file": name, "sha256": sha256(directory / name)}, directory / "progress.json")
+    for old in directory.glob("checkpoint-*.pt"):
+        if old.name != name:
+            old.unlink()
+
+
+def clear(directory: Path) -> None:
+    """Remove everything but the lock file."""
+    for path in directory.iterdir():
+        if path.name == ".lock":
+            continue
+        shutil.rmtree(path) if path.is_dir() else path.unlink()

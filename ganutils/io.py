@@ -1,0 +1,65 @@
+"""Atomic files and checksums.
+
+Every file the project writes (data, checkpoints, published models, tables)
+goes through here, so an interrupted process never leaves a half-written file
+where a reader expects a whole one, and a damaged file is recognised by its
+checksum instead of being trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:
+    """Call `write(tmp)` on a temporary file next to `path`, then rename it.
+
+    The rename is atomic on POSIX, so readers see the old file or the new one,
+    never a partial one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_torch(obj: Any, path: str | Path) -> Path:
+    return atomic_write(path, lambda tmp: torch.save(obj, tmp))
+
+
+def save_json(obj: Any, path: str | Path) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n"))
+
+
+def save_bytes(data: bytes, path: str | Path) -> Path:
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def load_torch(path: str | Path) -> Any:
+    """Load a file written by `save_torch`; never unpickles arbitrary objects."""
+    return torch.load(path, map_location="cpu", weights_only=True)

@@ -1,0 +1,172 @@
+"""DCGAN generator and discriminator for 28x28 digits, optionally class-conditional.
+
+One pair of constructors covers every architecture the study compares:
+`width` (channels of the widest block; G and D widths vary independently for
+capacity ratios), `depth` (extra 3x3 conv blocks at 14x14 for depth ratios),
+`norm` ("none", "batch" or "virtual") and, for class conditioning,
+`n_classes` with the discriminator's `conditioning` ("concat": one-hot label
+maps as extra input channels, Mirza & Osindero 2014; "projection": an inner
+product of a label embedding with D's features, Miyato & Koyama 2018).
+
+Shapes (w = width):
+  G: z (+ one-hot y) -> Linear -> 2w x 7 x 7 -> ConvT -> w x 14 x 14 -> [depth x Conv3x3]
+     -> ConvT -> 1 x 28 x 28, tanh
+  D: x (+ label maps) -> Conv -> w x 14 x 14 -> [depth x Conv3x3] -> Conv -> 2w x 7 x 7
+     -> Linear -> logit (+ projection term)
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+NORMS = ("none", "batch", "virtual")
+CONDITIONINGS = ("concat", "projection")
+
+
+class VirtualBatchNorm(nn.Module):
+    """Virtual batch normalisation (Salimans et al. 2016).
+
+    The input is `cat([reference, batch])`: the first `n_ref` rows are a
+    reference batch fixed at the start of training. Reference rows are
+    normalised with the reference statistics; every other row with statistics
+    that mix the reference batch and that row alone (weight 1/(n_ref+1) for the
+    row), so an example's output never depends on the rest of its batch.
+    """
+
+    def __init__(self, num_features: int, n_ref: int, eps: float = 1e-5):
+        super().__init__()
+        self.n_ref, self.eps = n_ref, eps
+        self.weight = nn.Parameter(torch.ones(num_features))
+        self.bias = nn.Parameter(torch.zeros(num_features))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dtype, x = x.dtype, x.float()
+        spatial = tuple(range(2, x.dim()))
+        ref, new = x[: self.n_ref], x[self.n_ref :]
+        ref_mean = ref.mean((0, *spatial), keepdim=True)
+        ref_sq = ref.pow(2).mean((0, *spatial), keepdim=True)
+        new_mean = new.mean(spatial, keepdim=True) if spatial else new
+        new_sq = new.pow(2).mean(spatial, keepdim=True) if spatial else new.pow(2)
+        w = 1.0 / (self.n_ref + 1)
+        mean = (1 - w) * ref_mean + w * new_mean
+        var = (1 - w) * ref_sq + w * new_sq - mean.pow(2)
+        ref_out = (ref - ref_mean) / torch.sqrt(ref_sq - ref_mean.pow(2) + self.eps)
+        new_out = (new - mean) / torch.sqrt(var.clamp_min(0) + self.eps)
+        shape = (1, -1) + (1,) * len(spatial)
+        out = torch.cat([ref_out, new_out]) * self.weight.view(shape) + self.bias.view(shape)
+        return out.to(dtype)
+
+
+def _norm(kind: str, channels: int, n_ref: int, dims: int = 2) -> nn.Module:
+    if kind == "batch":
+        return nn.BatchNorm2d(channels) if dims == 2 else nn.BatchNorm1d(channels)
+    if kind == "virtual":
+        return VirtualBatchNorm(channels, n_ref)
+    return nn.Identity()
+
+
+def _check(norm: str, conditioning: str = "concat") -> None:
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+    if conditioning not in CONDITIONINGS:
+        raise ValueError(f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}")
+
+
+def _init_dcgan(module: nn.Module) -> None:
+    """Radford et al. 2015: weights from N(0, 0.02), norm scales from N(1, 0.02)."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if getattr(m, "bias", None) is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, VirtualBatchNorm)):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
+class Generator(nn.Module):
+    def __init__(self, z_dim: int = 100, width: int = 64, depth: int = 0, norm: str = "batch",
+                 n_classes: int = 0, n_ref: int = 64):
+        super().__init__()
+        _check(norm)
+        self.z_dim, self.n_classes, self.norm, self.n_ref = z_dim, n_classes, norm, n_ref
+        self.project = nn.Linear(z_dim + n_classes, 2 * width * 7 * 7, bias=norm == "none")
+        self.project_norm = _norm(norm, 2 * width, n_ref)
+        self.up1 = nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=norm == "none")
+        self.up1_norm = _norm(norm, width, n_ref)
+        self.blocks = nn.ModuleList(nn.Conv2d(width, width, 3, 1, 1, bias=norm == "none") for _ in range(depth))
+        self.block_norms = nn.ModuleList(_norm(norm, width, n_ref) for _ in range(depth))
+        self.up2 = nn.ConvTranspose2d(width, 1, 4, 2, 1)
+        self.width = width
+        if norm == "virtual":  # the fixed reference batch travels with the weights
+            g = torch.Generator().manual_seed(1234)
+            self.register_buffer("z_ref", torch.randn(n_ref, z_dim, generator=g))
+            self.register_buffer("y_ref", torch.arange(n_ref) % max(n_classes, 1))
+        _init_dcgan(self)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if self.norm == "virtual":
+            z = torch.cat([self.z_ref.to(z.dtype), z])
+            y = None if y is None else torch.cat([self.y_ref, y])
+        if self.n_classes:
+            if y is None:
+                raise ValueError("this generator is class-conditional: pass labels y")
+            z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], 1)
+        h = self.project(z).view(len(z), 2 * self.width, 7, 7)
+        h = F.relu(self.project_norm(h))
+        h = F.relu(self.up1_norm(self.up1(h)))
+        for conv, norm in zip(self.blocks, self.block_norms):
+            h = F.relu(norm(conv(h)))
+        x = torch.tanh(self.up2(h))
+        return x[self.n_ref :] if self.norm == "virtual" else x
+
+
+class Discriminator(nn.Module):
+    def __init__(self, width: int = 64, depth: int = 0, norm: str = "batch", n_classes: int = 0,
+                 conditioning: str = "concat", n_ref: int = 64):
+        super().__init__()
+        _check(norm, conditioning)
+        self.n_classes, self.conditioning, self.norm, self.n_ref = n_classes, conditioning, norm, n_ref
+        label_maps = n_classes if (n_classes and conditioning == "concat") else 0
+        self.conv1 = nn.Conv2d(1 + label_maps, width, 4, 2, 1)
+        self.blocks = nn.ModuleList(nn.Conv2d(width, width, 3, 1, 1, bias=norm == "none") for _ in range(depth))
+        self.block_norms = nn.ModuleList(_norm(norm, width, n_ref) for _ in range(depth))
+        self.conv2 = nn.Conv2d(width, 2 * width, 4, 2, 1, bias=norm == "none")
+        self.conv2_norm = _norm(norm, 2 * width, n_ref)
+        self.head = nn.Linear(2 * width * 7 * 7, 1)
+        if n_classes and conditioning == "projection":
+            self.embed = nn.Embedding(n_classes, 2 * width * 7 * 7)
+        if norm == "virtual":  # filled with real images by `set_reference` before training
+            self.register_buffer("x_ref", torch.zeros(n_ref, 1, 28, 28))
+            self.register_buffer("y_ref", torch.zeros(n_ref, dtype=torch.long))
+        _init_dcgan(self)
+
+    def set_reference(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        if self.norm == "virtual":
+            self.x_ref.copy_(x[: self.n_ref])
+            self.y_ref.copy_(y[: self.n_ref])
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits of 'real', shape (N,)."""
+        if self.n_classes and y is None:
+            raise ValueError("this discriminator is class-conditional: pass labels y")
+        if self.norm == "virtual":
+            x = torch.cat([self.x_ref.to(x.dtype), x])
+            y = None if y is None else torch.cat([self.y_ref, y])
+        if self.n_classes and self.conditioning == "concat":
+            maps = F.one_hot(y, self.n_classes).to(x.dtype)[:, :, None, None].expand(-1, -1, 28, 28)
+            x = torch.cat([x, maps], 1)
+        h = F.leaky_relu(self.conv1(x), 0.2)
+        for conv, norm in zip(self.blocks, self.block_norms):
+            h = F.leaky_relu(norm(conv(h)), 0.2)
+        h = F.leaky_relu(self.conv2_norm(self.conv2(h)), 0.2).flatten(1)
+        out = self.head(h).squeeze(1)
+        if self.n_classes and self.conditioning == "projection":
+            out = out + (self.embed(y) * h).sum(1)
+        return out[self.n_ref :] if self.norm == "virtual" else out
+
+
+def n_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())

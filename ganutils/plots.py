@@ -1,0 +1,93 @@
+"""Figures shared by the chapters: sample grids, training curves, class histograms.
+
+Functions return matplotlib figures; `save` writes one atomically as a PNG for
+the paper, so the notebook shows it and the paper includes the same file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torchvision.utils import make_grid
+
+from ganutils.io import atomic_write
+
+
+def save(fig: plt.Figure, path: str | Path | None, dpi: int = 200) -> None:
+    if path is not None:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
+
+
+def _as_float(images: torch.Tensor) -> torch.Tensor:
+    if images.dtype == torch.uint8:
+        return images.float() / 255.0
+    return (images.float().clamp(-1, 1) + 1) / 2
+
+
+def show_grid(images: torch.Tensor, nrow: int = 10, title: str | None = None, ax: plt.Axes | None = None) -> plt.Axes:
+    """Images in [-1, 1] (float) or 0..255 (uint8) as one grey grid."""
+    if ax is None:
+        side = max(2.0, 0.3 * nrow)
+        _, ax = plt.subplots(figsize=(side, side * max(1, len(images) // nrow) / nrow))
+    grid = make_grid(_as_float(images), nrow=nrow, padding=1, pad_value=1.0)[0]
+    ax.imshow(grid.numpy(), cmap="gray", vmin=0, vmax=1)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
+
+def grids(named_images: dict[str, torch.Tensor], nrow: int = 10, ncols: int = 4, size: float = 2.2) -> plt.Figure:
+    """Several labelled grids side by side."""
+    n = len(named_images)
+    rows = -(-n // ncols)
+    fig, axes = plt.subplots(rows, min(n, ncols), figsize=(size * min(n, ncols), size * rows + 0.3), squeeze=False)
+    for ax, (name, images) in zip(axes.flat, named_images.items()):
+        show_grid(images, nrow=nrow, title=name, ax=ax)
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    fig.tight_layout()
+    return fig
+
+
+def smooth(values, window: int = 25) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if len(values) < window:
+        return values
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+def training_curves(histories: dict[str, dict], window: int = 25) -> plt.Figure:
+    """Losses and mean discriminator outputs against generator steps, one line per run."""
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+    for name, h in histories.items():
+        axes[0].plot(smooth(h["loss_d"], window), label=name, lw=1)
+        axes[1].plot(smooth(h["loss_g"], window), label=name, lw=1)
+        line = axes[2].plot(smooth(h["d_real"], window), lw=1)[0]
+        axes[2].plot(smooth(h["d_fake"], window), lw=1, ls="--", color=line.get_color())
+    for ax, title in zip(axes, ("discriminator loss", "generator loss", "D(x) solid, D(G(z)) dashed")):
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("generator step")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def class_share_bars(shares: dict[str, torch.Tensor], min_share: float = 0.02) -> plt.Figure:
+    """Per-digit share of samples for each run, with the uniform 10% and the coverage floor."""
+    names = list(shares)
+    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(names) + 4), 3))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        ax.bar(np.arange(10) + i * width - 0.4 + width / 2, shares[name].numpy(), width, label=name)
+    ax.axhline(0.1, color="k", lw=0.8, ls=":")
+    ax.axhline(min_share, color="r", lw=0.8, ls="--")
+    ax.set_xticks(range(10))
+    ax.set_xlabel("digit predicted by the classifier")
+    ax.set_ylabel("share of samples")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,294 @@
+"""The GAN training loop: one config, one function, nothing hidden.
+
+`train(GanConfig(...))` returns a finished `GanRun`, from the run cache when
+that exact config has been trained before. The loop follows pytorch/examples'
+dcgan: per real batch one discriminator step; every `d_steps` discriminator
+steps one generator step on the last fake batch. An epoch is one pass of D over
+the real data, so `d_steps=5` gives G a fifth of the updates per epoch.
+
+Losses (logits l, sigma the logistic function, softplus(t) = log(1 + e^t)):
+  D:                 BCE(l_real, real_label) + BCE(l_fake, 0)
+  G, saturating:     mean log(1 - sigma(l_fake)) = -mean softplus(l_fake)   (the minimax game)
+  G, nonsaturating:  -mean log sigma(l_fake)      =  mean softplus(-l_fake)
+`real_label < 1` is one-sided label smoothing (Salimans et al. 2016).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from ganutils import cache
+from ganutils.artifacts import SampleGenerator, package
+from ganutils.data import batches, load_mnist, subset_per_class
+from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
+
+LOSSES = ("nonsaturating", "saturating")
+SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch
+
+
+class ConfigError(ValueError):
+    """A config value is outside what the study supports."""
+
+
+class TrainingDiverged(RuntimeError):
+    """Losses became NaN or infinite; nothing was published."""
+
+
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _require(ok: bool, name: str, value, allowed: str) -> None:
+    if not ok:
+        raise ConfigError(f"{name}={value!r} is not allowed: {name} must be {allowed}")
+
+
+def _positive_int(name: str, value) -> None:
+    _require(isinstance(value, int) and not isinstance(value, bool) and value >= 1, name, value, "a positive integer")
+
+
+@dataclass(frozen=True)
+class GanConfig:
+    # architecture
+    z_dim: int = 100
+    width_g: int = 64
+    width_d: int = 64
+    depth_g: int = 0
+    depth_d: int = 0
+    norm_g: str = "batch"
+    norm_d: str = "batch"
+    n_classes: int = 0
+    conditioning: str = "concat"
+    # objective and balance
+    loss: str = "nonsaturating"
+    real_label: float = 1.0
+    d_steps: int = 1
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    # budget and data
+    batch_size: int = 128
+    epochs: int = 5
+    seed: int = 0
+    n_per_class: int | None = None
+    bf16: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("z_dim", "width_g", "width_d", "d_steps", "batch_size", "epochs"):
+            _positive_int(name, getattr(self, name))
+        for name in ("depth_g", "depth_d"):
+            value = getattr(self, name)
+            _require(isinstance(value, int) and 0 <= value <= 8, name, value, "an integer in 0..8")
+        for name in ("norm_g", "norm_d"):
+            _require(getattr(self, name) in NORMS, name, getattr(self, name), f"one of {NORMS}")
+        _require(self.n_classes in (0, 10), "n_classes", self.n_classes, "0 (unconditional) or 10")
+        _require(self.conditioning in CONDITIONINGS, "conditioning", self.conditioning, f"one of {CONDITIONINGS}")
+        _require(self.loss in LOSSES, "loss", self.loss, f"one of {LOSSES}")
+        _require(0.5 < self.real_label <= 1.0, "real_label", self.real_label, "in (0.5, 1.0] (1.0 = no smoothing)")
+        for name in ("lr_g", "lr_d"):
+            value = getattr(self, name)
+            _require(isinstance(value, (int, float)) and 0 < value < 1, name, value, "a learning rate in (0, 1)")
+        for name in ("beta1", "beta2"):
+            value = getattr(self, name)
+            _require(isinstance(value, (int, float)) and 0 <= value < 1, name, value, "in [0, 1)")
+        _require(isinstance(self.seed, int) and self.seed >= 0, "seed", self.seed, "a non-negative integer")
+        if self.n_per_class is not None:
+            _positive_int("n_per_class", self.n_per_class)
+        _require(isinstance(self.bf16, bool), "bf16", self.bf16, "True or False")
+
+    def replace(self, **changes) -> GanConfig:
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown GanConfig parameter(s) {sorted(unknown)}; known: {[f.name for f in dataclasses.fields(self)]}")
+        return dataclasses.replace(self, **changes)
+
+    def generator_kwargs(self) -> dict:
+        return dict(z_dim=self.z_dim, width=self.width_g, depth=self.depth_g, norm=self.norm_g, n_classes=self.n_classes)
+
+    def discriminator_kwargs(self) -> dict:
+        return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes, conditioning=self.conditioning)
+
+
+@dataclass
+class GanRun:
+    config: GanConfig
+    directory: str
+    history: dict[str, list[float]]  # per generator step: loss_d, loss_g, d_real, d_fake, epoch
+    samples: torch.Tensor  # uint8 (epochs, 100, 1, 28, 28): fixed noise (rows = digits if conditional)
+    seconds: float  # training time, excluding cache loads
+    generator_package: dict
+
+    @property
+    def generator(self) -> SampleGenerator:
+        model = Generator(**self.generator_package["model"])
+        model.load_state_dict(self.generator_package["state_dict"])
+        return SampleGenerator(model)
+
+
+def g_loss(kind: str, logits_fake: torch.Tensor) -> torch.Tensor:
+    if kind == "saturating":
+        return -F.softplus(logits_fake).mean()
+    return F.softplus(-logits_fake).mean()
+
+
+def d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0) -> torch.Tensor:
+    real = F.binary_cross_entropy_with_logits(logits_real, torch.full_like(logits_real, real_label))
+    fake = F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
+    return real + fake
+
+
+def to_uint8(x: torch.Tensor) -> torch.Tensor:
+    return ((x.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
+
+
+def train(config: GanConfig, progress: bool = True) -> GanRun:
+    """Train (or load from the cache) the GAN described by `config`."""
+    directory = cache.run_dir("gan", config)
+    with cache.lock(directory):
+        result = cache.load_result(directory)
+        if result is None:
+            result = _train(config, directory, progress)
+            cache.save_result(directory, result, config)
+    return GanRun(
+        config=config,
+        directory=str(directory),
+        history=result["history"],
+        samples=result["samples"],
+        seconds=result["seconds"],
+        generator_package=result["generator"],
+    )
+
+
+def _fake_labels(config: GanConfig, n: int, generator: torch.Generator) -> torch.Tensor | None:
+    return torch.randint(0, config.n_classes, (n,), generator=generator) if config.n_classes else None
+
+
+@torch.no_grad()
+def recalibrate_batchnorm(model: Generator, config: GanConfig, device, n_batches: int = 20, batch_size: int = 500) -> None:
+    """Replace running statistics with exact averages for the final weights, so eval-mode
+    sampling matches what training saw and an image does not depend on its batch."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    generator = torch.Generator().manual_seed(10_000 + config.seed)
+    model.train()
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average
+    for _ in range(n_batches):
+        z = torch.randn(batch_size, config.z_dim, generator=generator).to(device)
+        y = _fake_labels(config, batch_size, generator)
+        model(z, None if y is None else y.to(device))
+    for m in norms:
+        m.momentum = 0.1
+    model.eval()
+
+
+def _train(config: GanConfig, directory, progress: bool) -> dict:
+    device = default_device()
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16)
+    x, y = load_mnist(train=True)
+    if config.n_per_class is not None:
+        keep = subset_per_class(y, config.n_per_class, seed=config.seed)
+        x, y = x[keep], y[keep]
+    if len(x) < config.batch_size:
+        raise ConfigError(f"batch_size={config.batch_size} exceeds the {len(x)} training images")
+    x, y = x.to(device), y.to(device)
+
+    torch.manual_seed(config.seed)
+    G = Generator(**config.generator_kwargs()).to(device)
+    D = Discriminator(**config.discriminator_kwargs()).to(device)
+    rng = torch.Generator().manual_seed(config.seed)  # shuffling, noise and fake labels
+    ref = torch.randperm(len(x), generator=rng)[: D.n_ref].to(device)
+    D.set_reference(x[ref], y[ref])
+    fixed_z = torch.randn(SAMPLE_GRID, config.z_dim, generator=torch.Generator().manual_seed(config.seed + 1)).to(device)
+    fixed_y = (torch.arange(SAMPLE_GRID) // (SAMPLE_GRID // 10)).to(device) if config.n_classes else None
+    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1, config.beta2), foreach=True)
+    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=(config.beta1, config.beta2), foreach=True)
+
+    history: dict[str, list[float]] = {k: [] for k in ("loss_d", "loss_g", "d_real", "d_fake", "epoch")}
+    samples: list[torch.Tensor] = []
+    start_epoch, seconds = 0, 0.0
+    checkpoint = cache.load_checkpoint(directory)
+    if checkpoint is not None:
+        G.load_state_dict(checkpoint["G"])
+        D.load_state_dict(checkpoint["D"])
+        opt_g.load_state_dict(checkpoint["opt_g"])
+        opt_d.load_state_dict(checkpoint["opt_d"])
+        rng.set_state(checkpoint["rng"])
+        history, samples = checkpoint["history"], list(checkpoint["samples"])
+        start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
+
+    steps_per_epoch = len(x) // config.batch_size
+    bar = tqdm(total=config.epochs * steps_per_epoch, initial=start_epoch * steps_per_epoch,
+               desc=f"GAN {cache.config_key(config)[:8]}", disable=not progress, mininterval=1.0)
+    for epoch in range(start_epoch, config.epochs):
+        t0 = time.perf_counter()
+        G.train()
+        D.train()
+        logged = []
+        for step, (x_real, y_real) in enumerate(batches(x, y, config.batch_size, rng)):
+            g_step = (step + 1) % config.d_steps == 0
+            z = torch.randn(config.batch_size, config.z_dim, generator=rng).to(device)
+            y_fake = _fake_labels(config, config.batch_size, rng)
+            y_fake = None if y_fake is None else y_fake.to(device)
+            y_cond = y_real if config.n_classes else None
+            with autocast:
+                with torch.set_grad_enabled(g_step):
+                    fake = G(z, y_fake)
+                logits_real = D(x_real, y_cond)
+                logits_fake = D(fake.detach(), y_fake)
+                loss_d = d_loss(logits_real.float(), logits_fake.float(), config.real_label)
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            if g_step:
+                with autocast:
+                    loss_g = g_loss(config.loss, D(fake, y_fake).float())
+                opt_g.zero_grad(set_to_none=True)
+                loss_g.backward()
+                opt_g.step()
+                logged.append(torch.stack([loss_d.detach(), loss_g.detach(),
+                                           torch.sigmoid(logits_real.detach().float()).mean(),
+                                           torch.sigmoid(logits_fake.detach().float()).mean()]))
+            bar.update()
+            if progress and step % 100 == 0 and logged:
+                values = logged[-1].tolist()
+                bar.set_postfix(epoch=epoch + 1, loss_d=f"{values[0]:.3f}", loss_g=f"{values[1]:.3f}",
+                                d_real=f"{values[2]:.2f}", d_fake=f"{values[3]:.2f}")
+        table = torch.stack(logged).float().cpu()
+        if not torch.isfinite(table).all():
+            bad = int((~torch.isfinite(table).all(1)).nonzero()[0])
+            raise TrainingDiverged(
+                f"losses became non-finite in epoch {epoch + 1} (generator step {bad} of the epoch) for config "
+                f"{cache.config_key(config)}; nothing was published. Lower lr_g/lr_d or switch bf16 off.")
+        for name, column in zip(("loss_d", "loss_g", "d_real", "d_fake"), table.T):
+            history[name].extend(column.tolist())
+        history["epoch"].extend([epoch + 1] * len(table))
+        with torch.no_grad(), autocast:
+            G.eval()
+            samples.append(to_uint8(G(fixed_z, fixed_y)))
+        seconds += time.perf_counter() - t0
+        cache.save_checkpoint(directory, {
+            "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+            "rng": rng.get_state(), "history": history, "samples": torch.stack(samples),
+            "epoch": epoch + 1, "seconds": seconds}, epoch + 1)
+    bar.close()
+
+    recalibrate_batchnorm(G, config, device)
+    return {
+        "kind": "gan-run",
+        "config": dataclasses.asdict(config),
+        "generator": package("generator", G, config.generator_kwargs()),
+        "discriminator": {k: v.cpu() for k, v in D.state_dict().items()},
+        "history": history,
+        "samples": torch.stack(samples),
+        "seconds": seconds,
+    }

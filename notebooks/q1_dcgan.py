@@ -1,0 +1,326 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Q1 · DCGAN: which tricks matter, and does it collapse?
+#
+# We train a deep convolutional GAN (Radford et al. 2015) on the 60,000 MNIST
+# training digits and change one thing at a time against a single baseline:
+# the generator loss, the capacity of D relative to G, the normalisation, the
+# balance of discriminator and generator updates, and one-sided label
+# smoothing. Every run is judged by the same numbers, measured through a
+# separately trained digit classifier, so that *mode collapse is measured
+# rather than eyeballed*.
+#
+# **How to read the numbers.** The baseline is trained with several seeds; the
+# spread between them is the yardstick. A variant that differs from the
+# baseline by less than that spread has not been shown to differ at all.
+
+# %% tags=["parameters"]
+profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
+seeds = 3  # seeds for the baseline, giving the run-to-run spread
+progress = False  # tqdm progress bars while training (handy interactively)
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
+from myst_nb import glue
+
+from ganutils import artifacts, metrics, plots
+from ganutils.classifier import ClassifierConfig, predict, train_classifier
+from ganutils.data import load_mnist
+from ganutils.models import Discriminator, Generator, n_parameters
+from ganutils.train import GanConfig, train
+
+PROFILES = {
+    # budget: GanConfig fields shared by every run; n_eval: samples scored per run
+    "smoke": dict(budget=dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64),
+                  classifier=ClassifierConfig(epochs=2, n_train=4000, batch_size=64), n_eval=1000),
+    "report": dict(budget=dict(epochs=4, width_g=32, width_d=32),
+                   classifier=ClassifierConfig(), n_eval=10_000),
+}
+if profile not in PROFILES:
+    raise ValueError(f"profile must be one of {sorted(PROFILES)}, got {profile!r}")
+if not (isinstance(seeds, int) and seeds >= 1):
+    raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+settings = PROFILES[profile]
+publish = profile == "report"  # only the report profile writes models/ and book/figures/
+figures = "../book/figures" if publish else None
+_ = torch.manual_seed(0)
+
+# %% [markdown]
+# ## The yardstick: a digit classifier
+#
+# Mode collapse means the generator covers only part of the data. On MNIST the
+# natural parts are the ten digits, so we classify every generated image with
+# a CNN trained on the real training set (the same classifier serves Q3-Q5).
+# Its accuracy on the 10,000 real test images says how far its verdicts can be
+# trusted.
+
+# %%
+classifier_run = train_classifier(settings["classifier"], progress=progress)
+classifier = classifier_run.model
+glue("q1_classifier_accuracy", 100 * classifier_run.test_accuracy, display=False)
+print(f"classifier test accuracy: {100 * classifier_run.test_accuracy:.2f}% "
+      f"(trained in {classifier_run.seconds:.0f} s)")
+if publish:
+    artifacts.save_package(classifier_run.package, "../models/classifier.pt")
+
+# %% [markdown]
+# ## The baseline DCGAN
+#
+# The generator maps $z \sim \mathcal N(0, I_{100})$ through a linear layer to a
+# $2w \times 7 \times 7$ tensor and two stride-2 transposed convolutions to a
+# $28 \times 28$ image with a $\tanh$ output; the discriminator mirrors it with
+# two stride-2 convolutions, LeakyReLU(0.2) and a linear logit. Both use batch
+# normalisation (not on D's first layer), Adam with learning rate
+# $2\cdot10^{-4}$ and $\beta_1 = 0.5$, batch 128 and the non-saturating
+# generator loss $-\mathbb E_z \log D(G(z))$.
+
+# %%
+baseline = GanConfig(**settings["budget"])
+architecture = pd.DataFrame({
+    "network": ["generator", "discriminator"],
+    "layers": ["Linear(100→2w·7·7), BN, ReLU → ConvT(2w→w, 4, s2), BN, ReLU → ConvT(w→1, 4, s2), tanh",
+               "Conv(1→w, 4, s2), LReLU → Conv(w→2w, 4, s2), BN, LReLU → Linear(2w·7·7→1)"],
+    "parameters": [n_parameters(Generator(**baseline.generator_kwargs())),
+                   n_parameters(Discriminator(**baseline.discriminator_kwargs()))],
+})
+glue("q1_width", baseline.width_g, display=False)
+glue("q1_epochs", baseline.epochs, display=False)
+glue("q1_g_params", architecture.parameters[0], display=False)
+glue("q1_d_params", architecture.parameters[1], display=False)
+architecture
+
+# %% [markdown]
+# ## The experiments
+#
+# Each variant changes one setting of the baseline and names the challenge it
+# addresses:
+#
+# | variant | challenge addressed |
+# |---|---|
+# | saturating loss | the minimax loss $\log(1 - D(G(z)))$ gives G vanishing gradients when D wins early |
+# | D half / double width | the G/D capacity balance: a too strong D starves G of signal, a too weak one misleads it |
+# | no normalisation | BN stabilises training but couples the examples of a batch |
+# | virtual BN | removes that coupling with a fixed reference batch (Salimans et al. 2016) |
+# | 3 / 5 D steps | balancing: a better trained D per generator step (at the same number of D steps, so G gets fewer updates) |
+# | TTUR | balancing by learning rates: D 4e-4, G 1e-4 (Heusel et al. 2017) |
+# | label smoothing | an over-confident D: real targets 0.9 instead of 1 |
+
+# %%
+w = baseline.width_d
+variants = {
+    "saturating loss": baseline.replace(loss="saturating"),
+    "D half width": baseline.replace(width_d=max(1, w // 2)),
+    "D double width": baseline.replace(width_d=2 * w),
+    "no normalisation": baseline.replace(norm_g="none", norm_d="none"),
+    "virtual BN": baseline.replace(norm_g="virtual", norm_d="virtual"),
+    "3 D steps": baseline.replace(d_steps=3),
+    "5 D steps": baseline.replace(d_steps=5),
+    "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
+    "label smoothing": baseline.replace(real_label=0.9),
+}
+configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
+runs = {}
+for name, config in configs.items():
+    runs[name] = train(config, progress=progress)
+    print(f"{name:>22}: {runs[name].seconds:6.1f} s of training")
+
+# %% [markdown]
+# ## Measuring collapse
+#
+# For every run we draw $n$ samples (the number is printed below) and classify
+# them. From the predicted digits we report the **KL divergence to the uniform
+# distribution** $\sum_k p_k \log(10\, p_k)$ (0 when balanced, $\log 10 \approx
+# 2.30$ when one digit takes everything), the number of digits holding at
+# least 2% of the samples, and the smallest share. **Within-class diversity**
+# is the mean pairwise distance of the classifier's 128-d penultimate features
+# among samples of one predicted digit, divided by the same figure for real
+# images of that digit: 1 means as varied as real data, values near 0 mean
+# collapse inside the class. The **FID** (Fréchet distance between Gaussian
+# fits of those features) compares the samples with as many real training
+# images; two disjoint sets of real training images give its floor. The
+# classifier's mean confidence tells how recognisable the digits are.
+
+# %%
+n_eval = settings["n_eval"]
+x_train, y_train = load_mnist(train=True)
+perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))
+real_logits, real_features = predict(classifier, x_train[perm[:n_eval]])
+real_diversity = metrics.within_class_diversity(real_features, y_train[perm[:n_eval]])
+
+
+def evaluate(logits, features):
+    shares = metrics.class_shares(logits)
+    diversity = metrics.within_class_diversity(features, logits.argmax(1)) / real_diversity
+    return {
+        "KL to uniform": metrics.kl_to_uniform(shares),
+        "digits ≥2%": metrics.digits_covered(shares),
+        "smallest share %": 100 * shares.min().item(),
+        "diversity ratio": float(diversity.nanmean()),
+        "confidence %": 100 * torch.softmax(logits, 1).max(1).values.mean().item(),
+        "FID": metrics.frechet_distance(features, real_features),
+    }
+
+
+held_out_logits, held_out_features = predict(classifier, x_train[perm[n_eval : 2 * n_eval]])
+rows = {"real images (held out)": evaluate(held_out_logits, held_out_features)}
+shares, samples = {}, {}
+for name, run in runs.items():
+    images = run.generator.generate(n=n_eval, seed=10_000)
+    logits, features = predict(classifier, images)
+    rows[name] = evaluate(logits, features)
+    shares[name] = metrics.class_shares(logits)
+    samples[name] = images[:100]
+    rows[name]["train s"] = run.seconds
+results = pd.DataFrame(rows).T
+print(f"samples scored per run: {n_eval}")
+results.style.format(precision=3)
+
+# %% [markdown]
+# ### Seed spread of the baseline
+
+# %%
+base_rows = results.loc[[f"baseline (seed {s})" for s in range(seeds)]]
+spread = pd.DataFrame({"mean": base_rows.mean(), "std": base_rows.std(ddof=1) if seeds > 1 else 0.0,
+                       "min": base_rows.min(), "max": base_rows.max()})
+for metric, key in [("FID", "fid"), ("KL to uniform", "kl"), ("diversity ratio", "div")]:
+    glue(f"q1_base_{key}_mean", spread.loc[metric, "mean"], display=False)
+    glue(f"q1_base_{key}_std", float(spread.loc[metric, "std"]), display=False)
+glue("q1_seeds", seeds, display=False)
+glue("q1_n_eval", n_eval, display=False)
+spread.style.format(precision=3)
+
+# %% [markdown]
+# ### Verdicts against the spread
+#
+# A variant *differs* from the baseline only when its FID lies outside the
+# baseline's seed range widened by two standard deviations; otherwise the
+# table says "within noise".
+
+# %%
+fid_mean = spread.loc["FID", "mean"]
+fid_std = float(spread.loc["FID", "std"]) if seeds > 1 else 0.0
+low, high = spread.loc["FID", "min"] - 2 * fid_std, spread.loc["FID", "max"] + 2 * fid_std
+verdict = pd.DataFrame({
+    "FID": results.loc[list(variants), "FID"],
+    "Δ FID vs baseline mean": results.loc[list(variants), "FID"] - fid_mean,
+    "digits ≥2%": results.loc[list(variants), "digits ≥2%"],
+    "verdict": ["better" if f < low else "worse" if f > high else "within noise"
+                for f in results.loc[list(variants), "FID"]],
+}).sort_values("FID")
+candidates = results.drop(index="real images (held out)")
+covering = candidates[candidates["digits ≥2%"] == 10]
+best_name = (covering if len(covering) else candidates)["FID"].idxmin()
+worst_name = candidates["FID"].idxmax()
+glue("q1_best_name", best_name, display=False)
+glue("q1_best_fid", results.loc[best_name, "FID"], display=False)
+glue("q1_best_kl", results.loc[best_name, "KL to uniform"], display=False)
+glue("q1_best_min_share", results.loc[best_name, "smallest share %"], display=False)
+glue("q1_worst_name", worst_name, display=False)
+glue("q1_worst_fid", results.loc[worst_name, "FID"], display=False)
+glue("q1_worst_kl", results.loc[worst_name, "KL to uniform"], display=False)
+glue("q1_real_fid", results.loc["real images (held out)", "FID"], display=False)
+glue("q1_fid_band_low", low, display=False)
+glue("q1_fid_band_high", high, display=False)
+for name in variants:
+    key = name.lower().replace(" ", "_").replace("/", "")
+    glue(f"q1_verdict_{key}", verdict.loc[name, "verdict"], display=False)
+    glue(f"q1_fid_{key}", verdict.loc[name, "FID"], display=False)
+if publish:
+    artifacts.save_package(runs[best_name].generator_package, "../models/dcgan.pt")
+verdict.style.format(precision=2, subset=["FID", "Δ FID vs baseline mean"])
+
+# %% [markdown]
+# ## What the samples look like
+#
+# The same fixed noise after the last epoch, for every run (rows are not
+# digits: the model is unconditional).
+
+# %%
+fig = plots.grids({name: run.samples[-1][:64] for name, run in runs.items()}, nrow=8, ncols=4)
+plots.save(fig, figures and f"{figures}/q1_samples.png")
+plt.show()
+
+# %% [markdown]
+# ### Over training
+#
+# The baseline's fixed-noise samples after each epoch: shapes settle within the
+# first epoch; later epochs mostly sharpen strokes.
+
+# %%
+evolution = runs["baseline (seed 0)"].samples
+fig = plots.grids({f"epoch {e + 1}": evolution[e][:36] for e in range(len(evolution))}, nrow=6,
+                  ncols=len(evolution))
+plots.save(fig, figures and f"{figures}/q1_evolution.png")
+plt.show()
+
+# %% [markdown]
+# ## Losses and discriminator outputs
+#
+# Curves are smoothed over 25 generator steps. With the saturating loss the
+# generator starts from a flat region of $\log(1 - D(G(z)))$; with several D
+# steps per G step the discriminator's outputs on real and fake separate more.
+
+# %%
+shown = ["baseline (seed 0)", "saturating loss", "5 D steps", "label smoothing", "no normalisation"]
+fig = plots.training_curves({name: runs[name].history for name in shown if name in runs})
+plots.save(fig, figures and f"{figures}/q1_curves.png")
+plt.show()
+
+# %% [markdown]
+# ## Which digits each run produces
+#
+# The share of samples per predicted digit. The dotted line is the uniform
+# 10%, the dashed red line the 2% floor below which we call a digit missing.
+
+# %%
+fig = plots.class_share_bars({name: shares[name] for name in [best_name, worst_name, "baseline (seed 0)"]})
+plots.save(fig, figures and f"{figures}/q1_class_shares.png")
+plt.show()
+
+# %% [markdown]
+# ## Discussion
+#
+# *Setting.* All runs share {glue:text}`q1_epochs` epochs over the 60k
+# training images at base width {glue:text}`q1_width`
+# (G {glue:text}`q1_g_params` and D {glue:text}`q1_d_params` parameters);
+# {glue:text}`q1_n_eval` samples are scored per run and the baseline is
+# repeated with {glue:text}`q1_seeds` seeds.
+#
+# *Noise first.* Across seeds the baseline's FID is
+# {glue:text}`q1_base_fid_mean:.2f` ± {glue:text}`q1_base_fid_std:.2f`
+# (mean ± std), and its KL to uniform {glue:text}`q1_base_kl_mean:.3f` ±
+# {glue:text}`q1_base_kl_std:.3f`: a variant has to leave the band
+# [{glue:text}`q1_fid_band_low:.2f`, {glue:text}`q1_fid_band_high:.2f`] to
+# count as different. Real held-out images score an FID of
+# {glue:text}`q1_real_fid:.2f` against the reference, the floor no model can beat.
+#
+# *Best and worst.* The best run is **{glue:text}`q1_best_name`** (FID
+# {glue:text}`q1_best_fid:.2f`, KL to uniform {glue:text}`q1_best_kl:.3f`,
+# smallest digit share {glue:text}`q1_best_min_share:.1f`%); it is published
+# as `models/dcgan.pt`. The worst is **{glue:text}`q1_worst_name`** (FID
+# {glue:text}`q1_worst_fid:.2f`, KL {glue:text}`q1_worst_kl:.3f`).
+#
+# *Variant by variant* (verdict against the seed band):
+# saturating loss {glue:text}`q1_verdict_saturating_loss`;
+# D half width {glue:text}`q1_verdict_d_half_width`;
+# D double width {glue:text}`q1_verdict_d_double_width`;
+# no normalisation {glue:text}`q1_verdict_no_normalisation`;
+# virtual BN {glue:text}`q1_verdict_virtual_bn`;
+# 3 D steps {glue:text}`q1_verdict_3_d_steps`;
+# 5 D steps {glue:text}`q1_verdict_5_d_steps`;
+# TTUR {glue:text}`q1_verdict_ttur`;
+# label smoothing {glue:text}`q1_verdict_label_smoothing`.

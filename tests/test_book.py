@@ -1,0 +1,33 @@
+"""The HTML book builds strictly from the committed notebooks, and a missing glue key fails it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+
+
+def _build(source: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([JUPYTER_BOOK, "build", str(source), "--path-output", str(out), "--builder", "html",
+                           "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=600)
+
+
+def test_book_builds(tmp_path):
+    result = _build(ROOT, tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = tmp_path / "_build" / "html"
+    chapter = (html / "notebooks" / "q1_dcgan.html").read_text()
+    assert "Discussion" in chapter and "q1_best_name" not in chapter  # glue resolved, not left as a key
+    assert (html / "index.html").exists()
+
+
+def test_missing_glue_key_fails_the_build(tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "book", book / "book", ignore=shutil.ignore_patterns("figures"))
+    shutil.copy(ROOT / "_config.yml", book)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/broken\n")
+    (book / "book" / "broken.md").write_text("# Broken\n\nA value: {glue:text}`no_such_key`.\n")
+    result = _build(book, tmp_path / "out")
+    assert result.returncode != 0 and "No key 'no_such_key' found in glue data" in result.stdout + result.stderr

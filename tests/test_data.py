@@ -1,0 +1,75 @@
+import gzip
+import pickle
+
+import pytest
+import torch
+
+from ganutils import data
+
+
+def test_train_and_test_shapes_range_counts():
+    for train, n, counts in ((True, 60000, data.TRAIN_COUNTS), (False, 10000, data.TEST_COUNTS)):
+        x, y = data.load_mnist(train=train)
+        assert x.shape == (n, 1, 28, 28) and x.dtype == torch.float32
+        assert y.shape == (n,) and y.dtype == torch.int64
+        assert x.min() == -1.0 and x.max() == 1.0
+        assert torch.bincount(y).tolist() == counts
+        # scaling p / 127.5 - 1 puts every pixel on the 0..255 lattice
+        p = (x[:100] + 1) * 127.5
+        assert torch.allclose(p, p.round(), atol=1e-4)
+
+
+def test_subset_per_class_is_balanced_seeded_and_without_replacement():
+    _, y = data.load_mnist()
+    a = data.subset_per_class(y, 7, seed=0)
+    assert torch.bincount(y[a]).tolist() == [7] * 10
+    assert len(set(a.tolist())) == 70
+    assert torch.equal(a, data.subset_per_class(y, 7, seed=0))
+    assert not torch.equal(a, data.subset_per_class(y, 7, seed=1))
+
+
+@pytest.mark.parametrize("n", [0, -3, 6000])
+def test_subset_rejects_impossible_sizes(n):
+    _, y = data.load_mnist()
+    with pytest.raises(ValueError, match="n_per_class"):
+        data.subset_per_class(y, n, seed=0)
+
+
+def test_batches_visit_each_example_once_per_epoch():
+    x = torch.arange(10).float()
+    seen = torch.cat([b for b, _ in data.batches(x, x, 3, torch.Generator().manual_seed(0))])
+    assert len(seen) == 9 and len(set(seen.tolist())) == 9
+
+
+def test_wrong_checksum_is_refused(tmp_path):
+    bad = tmp_path / "mnist.pkl.gz"
+    bad.write_bytes(gzip.compress(pickle.dumps(([], [], []))))
+    with pytest.raises(data.DataError, match="md5"):
+        data.read_pickle(bad)
+
+
+def test_unpickler_refuses_code():
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    blob = pickle.dumps(Evil())
+    import io
+
+    with pytest.raises(data.DataError, match="refusing to unpickle builtins.print"):
+        data._NumpyOnlyUnpickler(io.BytesIO(blob)).load()
+
+
+def test_damaged_idx_files_are_detected(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    data.materialise_raw_files(tmp_path)
+    labels = raw / "t10k-labels-idx1-ubyte"
+    blob = bytearray(labels.read_bytes())
+    blob[-1] = (blob[-1] + 1) % 10  # one label changed: the class counts no longer match
+    labels.write_bytes(bytes(blob))
+    with pytest.raises(data.DataError, match="damaged"):
+        data.load_mnist(train=False, root=tmp_path)
+    labels.write_bytes(bytes(blob[:-100]))  # truncated
+    data._load_mnist.cache_clear()
+    with pytest.raises(data.DataError):
+        data.load_mnist(train=False, root=tmp_path)

@@ -1,0 +1,48 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from ganutils import metrics
+
+
+def test_inception_score_closed_forms():
+    identical = torch.tensor([[5.0, 1.0, 0.0, 0, 0, 0, 0, 0, 0, 0]]).repeat(100, 1)
+    assert metrics.inception_score(identical, splits=10)[0] == pytest.approx(1.0)
+    one_hot = torch.eye(10).repeat(10, 1) * 1000  # confident, uniform over 10 classes
+    mean, std = metrics.inception_score(one_hot, splits=10)
+    assert mean == pytest.approx(10.0) and std == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="splits"):
+        metrics.inception_score(one_hot, splits=0)
+
+
+def test_kl_to_uniform_and_coverage():
+    uniform = torch.full((10,), 0.1, dtype=torch.float64)
+    assert metrics.kl_to_uniform(uniform) == pytest.approx(0.0)
+    collapsed = torch.zeros(10)
+    collapsed[3] = 1
+    assert metrics.kl_to_uniform(collapsed) == pytest.approx(math.log(10))
+    assert metrics.digits_covered(collapsed) == 1 and metrics.digits_covered(uniform) == 10
+    logits = torch.eye(10)[torch.tensor([0, 0, 1, 2])]
+    assert metrics.class_shares(logits)[:3].tolist() == [0.5, 0.25, 0.25]
+
+
+def test_within_class_diversity():
+    features = torch.tensor([[0.0, 0.0], [3.0, 4.0], [1.0, 1.0], [1.0, 1.0]])
+    labels = torch.tensor([0, 0, 1, 1])
+    div = metrics.within_class_diversity(features, labels, n_classes=3)
+    assert div[0] == pytest.approx(5.0) and div[1] == pytest.approx(0.0) and math.isnan(div[2])
+
+
+def test_fid_matches_gaussian_closed_form():
+    rng = np.random.default_rng(0)
+    n, d = 200_000, 3
+    mu_a, mu_b = np.zeros(d), np.array([1.0, 0.0, -2.0])
+    var_a, var_b = np.array([1.0, 2.0, 0.5]), np.array([4.0, 1.0, 0.5])
+    a = torch.from_numpy(mu_a + rng.standard_normal((n, d)) * np.sqrt(var_a))
+    b = torch.from_numpy(mu_b + rng.standard_normal((n, d)) * np.sqrt(var_b))
+    # diagonal covariances: |mu_a - mu_b|^2 + sum (sqrt(var_a) - sqrt(var_b))^2
+    closed = ((mu_a - mu_b) ** 2).sum() + ((np.sqrt(var_a) - np.sqrt(var_b)) ** 2).sum()
+    assert metrics.frechet_distance(a, b) == pytest.approx(closed, rel=0.02)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)

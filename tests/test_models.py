@@ -1,0 +1,87 @@
+import itertools
+
+import pytest
+import torch
+
+from ganutils.models import Discriminator, Generator, VirtualBatchNorm, n_parameters
+
+
+@pytest.mark.parametrize("norm,n_classes,conditioning,depth",
+                         list(itertools.product(("none", "batch", "virtual"), (0, 10), ("concat", "projection"), (0, 2))))
+def test_shapes_for_every_option(norm, n_classes, conditioning, depth):
+    G = Generator(width=8, depth=depth, norm=norm, n_classes=n_classes, n_ref=4)
+    D = Discriminator(width=8, depth=depth, norm=norm, n_classes=n_classes, conditioning=conditioning, n_ref=4)
+    z, y = torch.randn(5, 100), torch.randint(0, 10, (5,))
+    x = G(z, y if n_classes else None)
+    assert x.shape == (5, 1, 28, 28) and x.abs().max() <= 1
+    assert D(x, y if n_classes else None).shape == (5,)
+
+
+def test_reference_dcgan_parameter_counts():
+    # width 64, counted by hand: Linear 100*128*49, BN 2*128, ConvT 128*64*16, BN 2*64, ConvT 64*16 + 1
+    assert n_parameters(Generator(width=64)) == 100 * 6272 + 256 + 128 * 64 * 16 + 128 + 64 * 16 + 1
+    # Conv 1*64*16 + 64, Conv 64*128*16, BN 2*128, Linear 6272 + 1
+    assert n_parameters(Discriminator(width=64)) == 64 * 16 + 64 + 64 * 128 * 16 + 256 + 6272 + 1
+
+
+def test_capacity_and_depth_change_parameter_counts():
+    assert n_parameters(Discriminator(width=16)) < n_parameters(Discriminator(width=32))
+    assert n_parameters(Generator(width=16, depth=1)) > n_parameters(Generator(width=16, depth=0))
+
+
+def test_unknown_norm_or_conditioning_is_refused():
+    with pytest.raises(ValueError, match="norm must be one of"):
+        Generator(norm="layer")
+    with pytest.raises(ValueError, match="conditioning must be one of"):
+        Discriminator(n_classes=10, conditioning="film")
+
+
+def test_conditional_models_require_labels():
+    with pytest.raises(ValueError, match="pass labels"):
+        Generator(width=8, n_classes=10)(torch.randn(2, 100))
+
+
+def test_vbn_matches_closed_form():
+    torch.manual_seed(0)
+    vbn = VirtualBatchNorm(3, n_ref=4)
+    ref, x = torch.randn(4, 3, 5, 5), torch.randn(1, 3, 5, 5)
+    out = vbn(torch.cat([ref, x]))
+    # the example is normalised with statistics of (reference, itself), weight 1/(n_ref + 1) for itself
+    w = 1 / 5
+    mean = (1 - w) * ref.mean((0, 2, 3)) + w * x.mean((0, 2, 3))
+    sq = (1 - w) * ref.pow(2).mean((0, 2, 3)) + w * x.pow(2).mean((0, 2, 3))
+    expected = (x - mean.view(1, 3, 1, 1)) / torch.sqrt(sq - mean.pow(2) + vbn.eps).view(1, 3, 1, 1)
+    assert torch.allclose(out[4:], expected, atol=1e-5)
+    ref_expected = (ref - ref.mean((0, 2, 3), keepdim=True)) / torch.sqrt(ref.var((0, 2, 3), unbiased=False, keepdim=True) + vbn.eps)
+    assert torch.allclose(out[:4], ref_expected, atol=1e-5)
+
+
+def test_vbn_has_no_leakage_across_the_batch():
+    torch.manual_seed(0)
+    G = Generator(width=8, norm="virtual", n_ref=8)
+    D = Discriminator(width=8, norm="virtual", n_ref=8)
+    D.set_reference(torch.randn(8, 1, 28, 28), torch.zeros(8, dtype=torch.long))
+    z = torch.randn(6, 100)
+    z_other = z.clone()
+    z_other[1:] = torch.randn(5, 100)  # change every example but the first
+    assert torch.allclose(G(z)[0], G(z_other)[0], atol=1e-6)
+    assert torch.allclose(G(z[:1])[0], G(z)[0], atol=1e-6)
+    x = torch.randn(6, 1, 28, 28)
+    assert torch.allclose(D(x)[:1], D(x[:1]), atol=1e-6)
+
+
+def test_vbn_reference_batch_is_fixed_and_saved():
+    G = Generator(width=8, norm="virtual", n_ref=8)
+    assert "z_ref" in G.state_dict()
+    before = G.z_ref.clone()
+    G(torch.randn(3, 100)).sum().backward()
+    assert torch.equal(before, G.z_ref)
+
+
+def test_batchnorm_couples_examples_but_vbn_does_not():
+    torch.manual_seed(0)
+    bn_g = Generator(width=8, norm="batch").train()
+    z = torch.randn(6, 100)
+    z_other = z.clone()
+    z_other[1:] += 1.0
+    assert not torch.allclose(bn_g(z)[0], bn_g(z_other)[0], atol=1e-4)  # the leak VBN removes

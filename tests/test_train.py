@@ -1,0 +1,131 @@
+import math
+import warnings
+
+import pytest
+import torch
+
+from ganutils import cache
+from ganutils.cache import DamagedFileWarning
+from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, train
+
+TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, seed=3)
+
+
+@pytest.mark.parametrize("field,value,allowed", [
+    ("epochs", -1, "positive integer"),
+    ("epochs", 0, "positive integer"),
+    ("loss", "wasserstein", "one of ('nonsaturating', 'saturating')"),
+    ("norm_g", "layer", "one of ('none', 'batch', 'virtual')"),
+    ("norm_d", "group", "one of ('none', 'batch', 'virtual')"),
+    ("real_label", 0.3, "(0.5, 1.0]"),
+    ("d_steps", 0, "positive integer"),
+    ("lr_g", 0.0, "(0, 1)"),
+    ("n_classes", 7, "0 (unconditional) or 10"),
+    ("conditioning", "film", "one of ('concat', 'projection')"),
+    ("n_per_class", 0, "positive integer"),
+    ("batch_size", 2.5, "positive integer"),
+])
+def test_bad_config_names_parameter_and_allowed_values(field, value, allowed):
+    with pytest.raises(ConfigError) as info:
+        GanConfig(**{field: value})
+    assert field in str(info.value) and allowed in str(info.value)
+
+
+def test_replace_rejects_unknown_parameters():
+    with pytest.raises(ConfigError, match="unknown GanConfig parameter"):
+        TINY.replace(learning_rate=1e-3)
+
+
+def test_losses_closed_form():
+    zero = torch.zeros(4)
+    assert g_loss("nonsaturating", zero).item() == pytest.approx(math.log(2))
+    assert g_loss("saturating", zero).item() == pytest.approx(-math.log(2))
+    assert d_loss(zero, zero).item() == pytest.approx(2 * math.log(2))
+    # a confident, correct D: real logit +20, fake -20
+    assert d_loss(torch.full((4,), 20.0), torch.full((4,), -20.0)).item() == pytest.approx(0.0, abs=1e-6)
+    # with smoothing 0.9 the optimum on real is sigma(l) = 0.9, not 1
+    best = torch.logit(torch.tensor(0.9))
+    smoothed = lambda l: d_loss(torch.full((1,), l), torch.full((1,), -20.0), 0.9).item()
+    assert smoothed(best.item()) < smoothed(best.item() + 1) and smoothed(best.item()) < smoothed(best.item() - 1)
+    # the saturating loss has a vanishing gradient where D rejects fakes, the non-saturating one does not
+    logits = torch.full((1,), -8.0, requires_grad=True)
+    g_loss("saturating", logits).backward()
+    saturating_grad = logits.grad.abs().item()
+    logits.grad = None
+    g_loss("nonsaturating", logits).backward()
+    assert saturating_grad < 1e-3 < logits.grad.abs().item()
+
+
+def test_tiny_run_records_history_and_samples():
+    run = train(TINY, progress=False)
+    steps = 2 * (200 // 32)
+    assert len(run.history["loss_d"]) == steps and len(run.history["epoch"]) == steps
+    assert run.samples.shape == (2, 100, 1, 28, 28) and run.samples.dtype == torch.uint8
+    images = run.generator.generate(n=5, seed=0)
+    assert images.shape == (5, 1, 28, 28) and images.abs().max() <= 1
+
+
+def test_cache_hit_reuses_the_run(monkeypatch):
+    first = train(TINY, progress=False)
+    monkeypatch.setattr("ganutils.train._train", lambda *a, **k: pytest.fail("retrained a cached run"))
+    second = train(TINY, progress=False)
+    assert second.history == first.history
+    assert cache.config_key(TINY) != cache.config_key(TINY.replace(seed=4))
+
+
+def test_damaged_result_is_detected_and_retrained():
+    first = train(TINY, progress=False)
+    result = cache.run_dir("gan", TINY) / "result.pt"
+    blob = bytearray(result.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    result.write_bytes(bytes(blob))
+    with pytest.warns(DamagedFileWarning, match="damaged"):
+        second = train(TINY, progress=False)
+    assert second.history == first.history  # retrained from scratch, deterministically
+
+
+def _interrupt_after_first_epoch(monkeypatch):
+    original = cache.save_checkpoint
+
+    def save_then_die(directory, state, epoch):
+        original(directory, state, epoch)
+        if epoch == 1:
+            raise KeyboardInterrupt("simulated kill after epoch 1")
+
+    monkeypatch.setattr(cache, "save_checkpoint", save_then_die)
+
+
+def test_interrupted_run_resumes_to_the_same_weights(monkeypatch, tmp_path):
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "uninterrupted"))
+    reference = train(TINY, progress=False)
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "interrupted"))
+    with monkeypatch.context() as m:
+        _interrupt_after_first_epoch(m)
+        with pytest.raises(KeyboardInterrupt):
+            train(TINY, progress=False)
+    assert (cache.run_dir("gan", TINY) / "checkpoint-1.pt").exists()
+    resumed = train(TINY, progress=False)
+    assert resumed.history == reference.history
+    for name, tensor in reference.generator_package["state_dict"].items():
+        assert torch.equal(tensor, resumed.generator_package["state_dict"][name]), name
+
+
+def test_damaged_checkpoint_is_not_used(monkeypatch):
+    with monkeypatch.context() as m:
+        _interrupt_after_first_epoch(m)
+        with pytest.raises(KeyboardInterrupt):
+            train(TINY, progress=False)
+    checkpoint = cache.run_dir("gan", TINY) / "checkpoint-1.pt"
+    checkpoint.write_bytes(checkpoint.read_bytes()[:1000])  # truncated
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = train(TINY, progress=False)
+    assert any(issubclass(w.category, DamagedFileWarning) for w in caught)
+    assert len(run.history["loss_d"]) == 2 * (200 // 32)
+
+
+def test_conditional_and_virtual_runs_train():
+    run = train(TINY.replace(n_classes=10, conditioning="projection", norm_g="virtual", norm_d="virtual", epochs=1),
+                progress=False)
+    images = run.generator.generate(labels=[0, 1, 2], seed=0)
+    assert images.shape == (3, 1, 28, 28)
