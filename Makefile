@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHAPTERS := q1_dcgan
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test lint experiments notebooks clean
+.PHONY: setup book test lint experiments notebooks bench time-report clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,14 @@ experiments: notebooks
 	for nb in $(CHAPTERS); do \
 	  $(BIN)/papermill notebooks/$$nb.ipynb notebooks/$$nb.ipynb -p profile report --cwd notebooks || exit 1; \
 	done
+
+# Training speed, project loop vs a plain PyTorch loop (under 5 minutes); output kept in bench/results.md.
+bench: setup
+	$(BIN)/python bench/bench.py | tee bench/results.md
+
+# Wall time of re-executing every chapter at the report profile from a cold run cache.
+time-report: setup
+	bash bench/time_report.sh $(CHAPTERS)
 
 clean:
 	rm -rf _build

@@ -74,3 +74,65 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
             raise ValueError(f"FID: matrix square root has a large imaginary part ({np.abs(root.imag).max():.3g}); use more samples")
         root = root.real
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
+
+
+def kernel_inception_distance(features_a: torch.Tensor, features_b: torch.Tensor, subsets: int = 100,
+                              subset_size: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """KID (Binkowski et al. 2018): unbiased MMD^2 with the cubic kernel (x.y/d + 1)^3,
+    averaged over `subsets` random subsets of `subset_size` from each set; (mean, std)."""
+    a, b = features_a.double(), features_b.double()
+    m = min(subset_size, len(a), len(b))
+    if m < 2:
+        raise ValueError("KID needs at least 2 samples in each set")
+    d = a.shape[1]
+    generator = torch.Generator().manual_seed(seed)
+    values = []
+    for _ in range(subsets):
+        x = a[torch.randperm(len(a), generator=generator)[:m]]
+        y = b[torch.randperm(len(b), generator=generator)[:m]]
+        k_xx, k_yy, k_xy = ((x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3)
+        off = m * (m - 1)
+        mmd = (k_xx.sum() - k_xx.diagonal().sum()) / off + (k_yy.sum() - k_yy.diagonal().sum()) / off \
+            - 2 * k_xy.mean()
+        values.append(float(mmd))
+    return float(np.mean(values)), float(np.std(values))
+
+
+def _kth_neighbour_radius(x: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
+    """Distance from each point to its k-th nearest other point of the same set."""
+    radii = []
+    for start in range(0, len(x), chunk):
+        dist = torch.cdist(x[start : start + chunk], x)
+        radii.append(dist.kthvalue(k + 1, dim=1).values)  # +1: the point itself is at distance 0
+    return torch.cat(radii)
+
+
+def _ball_counts(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor, chunk: int = 2048) -> torch.Tensor:
+    """For every point, how many of the balls B(centre, radius) contain it."""
+    counts = []
+    for start in range(0, len(points), chunk):
+        inside = torch.cdist(points[start : start + chunk], centres) <= radii[None, :]
+        counts.append(inside.sum(1))
+    return torch.cat(counts)
+
+
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """Improved precision and recall (Kynkaanniemi et al. 2019): precision is the share of fake
+    samples inside the real manifold (union of k-NN balls of real points), recall the share of
+    real samples inside the fake manifold."""
+    real, fake = real.float(), fake.float()
+    precision = (_ball_counts(fake, real, _kth_neighbour_radius(real, k)) > 0).float().mean()
+    recall = (_ball_counts(real, fake, _kth_neighbour_radius(fake, k)) > 0).float().mean()
+    return float(precision), float(recall)
+
+
+def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 5) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020): density counts, per fake sample, the real k-NN
+    balls containing it (divided by k; about 1 for matching distributions, above 1 when fakes
+    crowd dense regions); coverage is the share of real balls holding at least one fake."""
+    real, fake = real.float(), fake.float()
+    radii = _kth_neighbour_radius(real, k)
+    density = _ball_counts(fake, real, radii).float().sum() / (k * len(fake))
+    nearest_fake = torch.cat([torch.cdist(real[s : s + 2048], fake).min(1).values for s in range(0, len(real), 2048)])
+    coverage = (nearest_fake <= radii).float().mean()
+    return float(density), float(coverage)

@@ -166,6 +166,32 @@ def train(config: GanConfig, progress: bool = True) -> GanRun:
     )
 
 
+def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_real, y_real, z, y_fake,
+             g_step: bool = True) -> torch.Tensor | None:
+    """One discriminator update and, if `g_step`, one generator update on the same fake batch.
+
+    Returns (loss_d, loss_g, mean D(x), mean D(G(z))) as a tensor without a host sync, or None
+    when no generator step was taken."""
+    with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
+        with torch.set_grad_enabled(g_step):
+            fake = G(z, y_fake)
+        logits_real = D(x_real, y_real)
+        logits_fake = D(fake.detach(), y_fake)
+        loss_d = d_loss(logits_real.float(), logits_fake.float(), config.real_label)
+    opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    opt_d.step()
+    if not g_step:
+        return None
+    with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
+        loss_g = g_loss(config.loss, D(fake, y_fake).float())
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    opt_g.step()
+    return torch.stack([loss_d.detach(), loss_g.detach(), torch.sigmoid(logits_real.detach().float()).mean(),
+                        torch.sigmoid(logits_fake.detach().float()).mean()])
+
+
 def _fake_labels(config: GanConfig, n: int, generator: torch.Generator) -> torch.Tensor | None:
     return torch.randint(0, config.n_classes, (n,), generator=generator) if config.n_classes else None
 
@@ -193,7 +219,6 @@ def recalibrate_batchnorm(model: Generator, config: GanConfig, device, n_batches
 
 def _train(config: GanConfig, directory, progress: bool) -> dict:
     device = default_device()
-    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16)
     x, y = load_mnist(train=True)
     if config.n_per_class is not None:
         keep = subset_per_class(y, config.n_per_class, seed=config.seed)
@@ -235,29 +260,12 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         D.train()
         logged = []
         for step, (x_real, y_real) in enumerate(batches(x, y, config.batch_size, rng)):
-            g_step = (step + 1) % config.d_steps == 0
             z = torch.randn(config.batch_size, config.z_dim, generator=rng).to(device)
             y_fake = _fake_labels(config, config.batch_size, rng)
-            y_fake = None if y_fake is None else y_fake.to(device)
-            y_cond = y_real if config.n_classes else None
-            with autocast:
-                with torch.set_grad_enabled(g_step):
-                    fake = G(z, y_fake)
-                logits_real = D(x_real, y_cond)
-                logits_fake = D(fake.detach(), y_fake)
-                loss_d = d_loss(logits_real.float(), logits_fake.float(), config.real_label)
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
-            if g_step:
-                with autocast:
-                    loss_g = g_loss(config.loss, D(fake, y_fake).float())
-                opt_g.zero_grad(set_to_none=True)
-                loss_g.backward()
-                opt_g.step()
-                logged.append(torch.stack([loss_d.detach(), loss_g.detach(),
-                                           torch.sigmoid(logits_real.detach().float()).mean(),
-                                           torch.sigmoid(logits_fake.detach().float()).mean()]))
+            stats = gan_step(G, D, opt_g, opt_d, config, x_real, y_real if config.n_classes else None, z,
+                             None if y_fake is None else y_fake.to(device), g_step=(step + 1) % config.d_steps == 0)
+            if stats is not None:
+                logged.append(stats)
             bar.update()
             if progress and step % 100 == 0 and logged:
                 values = logged[-1].tolist()
@@ -272,7 +280,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         for name, column in zip(("loss_d", "loss_g", "d_real", "d_fake"), table.T):
             history[name].extend(column.tolist())
         history["epoch"].extend([epoch + 1] * len(table))
-        with torch.no_grad(), autocast:
+        with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
             G.eval()
             samples.append(to_uint8(G(fixed_z, fixed_y)))
         seconds += time.perf_counter() - t0

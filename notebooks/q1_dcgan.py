@@ -30,6 +30,7 @@
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for the baseline, giving the run-to-run spread
 progress = False  # tqdm progress bars while training (handy interactively)
+publish = None  # write models/ and book/figures/; None = only at the report profile
 
 # %%
 import matplotlib.pyplot as plt
@@ -55,7 +56,7 @@ if profile not in PROFILES:
 if not (isinstance(seeds, int) and seeds >= 1):
     raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
 settings = PROFILES[profile]
-publish = profile == "report"  # only the report profile writes models/ and book/figures/
+publish = profile == "report" if publish is None else bool(publish)
 figures = "../book/figures" if publish else None
 _ = torch.manual_seed(0)
 

@@ -46,3 +46,51 @@ def test_fid_matches_gaussian_closed_form():
     closed = ((mu_a - mu_b) ** 2).sum() + ((np.sqrt(var_a) - np.sqrt(var_b)) ** 2).sum()
     assert metrics.frechet_distance(a, b) == pytest.approx(closed, rel=0.02)
     assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_kid_is_about_zero_for_one_distribution_and_positive_for_two():
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(2000, 16, generator=g), torch.randn(2000, 16, generator=g)
+    same, spread = metrics.kernel_inception_distance(a, b, subsets=20, subset_size=500)
+    assert abs(same) < 3 * spread + 1e-3
+    shifted, _ = metrics.kernel_inception_distance(a, b + 1.0, subsets=20, subset_size=500)
+    assert shifted > 0.1
+
+
+def test_kid_and_fid_agree_with_torchmetrics():
+    from torchmetrics.image.fid import FrechetInceptionDistance
+    from torchmetrics.image.kid import KernelInceptionDistance
+
+    class Identity(torch.nn.Module):  # the "images" are already features
+        num_features = 8
+
+        def forward(self, x):
+            return x
+
+    g = torch.Generator().manual_seed(1)
+    a, b = torch.randn(600, 8, generator=g, dtype=torch.float64), torch.randn(600, 8, generator=g, dtype=torch.float64) * 1.5 + 0.3
+    fid = FrechetInceptionDistance(feature=Identity(), normalize=True).double()
+    fid.update(a, real=True)
+    fid.update(b, real=False)
+    assert metrics.frechet_distance(a, b) == pytest.approx(float(fid.compute()), rel=1e-4)
+    kid = KernelInceptionDistance(feature=Identity(), subsets=1, subset_size=600, normalize=True)
+    kid.update(a.float(), real=True)
+    kid.update(b.float(), real=False)
+    ours, _ = metrics.kernel_inception_distance(a, b, subsets=1, subset_size=600)
+    assert ours == pytest.approx(float(kid.compute()[0]), rel=1e-3)
+
+
+def test_precision_recall_density_coverage_of_a_set_against_itself():
+    x = torch.randn(500, 8, generator=torch.Generator().manual_seed(2))
+    assert metrics.precision_recall(x, x) == (1.0, 1.0)
+    density, coverage = metrics.density_coverage(x, x)
+    assert coverage == 1.0 and density >= 1.0  # every point lies in its own ball, plus its k neighbours' balls
+
+
+def test_precision_recall_see_collapse():
+    g = torch.Generator().manual_seed(3)
+    real = torch.randn(1000, 4, generator=g)
+    collapsed = real[:50].repeat(20, 1) + 0.01 * torch.randn(1000, 4, generator=g)  # 5% of the modes, sharp
+    precision, recall = metrics.precision_recall(real, collapsed)
+    _, coverage = metrics.density_coverage(real, collapsed)
+    assert precision > 0.9 and recall < 0.3 and coverage < 0.3

@@ -129,3 +129,32 @@ def test_conditional_and_virtual_runs_train():
                 progress=False)
     images = run.generator.generate(labels=[0, 1, 2], seed=0)
     assert images.shape == (3, 1, 28, 28)
+
+
+def test_diverged_losses_stop_the_run_and_publish_nothing(monkeypatch):
+    from ganutils import train as train_module
+    from ganutils.train import TrainingDiverged
+
+    monkeypatch.setattr(train_module, "g_loss", lambda kind, logits: logits.mean() * float("nan"))
+    with pytest.raises(TrainingDiverged, match="non-finite in epoch 1.*nothing was published"):
+        train(TINY, progress=False)
+    assert not (cache.run_dir("gan", TINY) / "manifest.json").exists()
+    assert not (cache.run_dir("gan", TINY) / "progress.json").exists()
+
+
+def _train_tiny_in_subprocess(runs: str) -> list[float]:
+    import os
+
+    os.environ["GANUTILS_RUNS"] = runs
+    return train(TINY, progress=False).history["loss_d"]
+
+
+def test_two_processes_training_one_config_share_one_result(tmp_path):
+    import multiprocessing
+
+    runs = str(tmp_path / "shared-runs")
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        first, second = pool.map(_train_tiny_in_subprocess, [runs, runs])
+    assert first == second
+    directory = next((tmp_path / "shared-runs").glob("gan-*"))
+    assert sorted(p.name for p in directory.iterdir()) == [".lock", "manifest.json", "result.pt"]

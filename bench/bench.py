@@ -1,0 +1,129 @@
+"""Training speed: the project's loop against a plain PyTorch loop of the same models.
+
+The baseline is the pytorch/examples dcgan style: torchvision's MNIST dataset
+with per-sample transforms (ToTensor, Normalize) through a DataLoader, fp32,
+BCE on the discriminator logits, a fresh fake batch per step. The project loop
+is `ganutils.train.train` itself (in-memory batches, bf16 autocast, per-epoch
+checkpoints and sample grids included), run on the first `--images` training
+images. Both train the reference DCGAN (width 64) and the reference CGAN
+(width 64, one-hot label maps into D) for the same number of steps.
+
+Prints images/s, the ratio, FLOPs per image (torch.utils.flop_counter), the
+fraction of this machine's measured matmul peak, and peak memory; the last line
+is `speedup: X.XX` (project over baseline, reference DCGAN).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, Subset
+from torch.utils.flop_counter import FlopCounterMode
+from torchvision import datasets, transforms
+
+from ganutils.data import data_root, load_mnist
+from ganutils.models import Discriminator, Generator
+from ganutils.train import GanConfig, d_loss, g_loss, train
+
+REFERENCE = {
+    "DCGAN": GanConfig(width_g=64, width_d=64),
+    "CGAN": GanConfig(width_g=64, width_d=64, n_classes=10, conditioning="concat"),
+}
+
+
+def matmul_peak(dtype: torch.dtype, n: int = 2048, repeats: int = 10) -> float:
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+    for _ in range(2):
+        a @ b
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * n**3 * repeats / (time.perf_counter() - t0)
+
+
+def flops_per_image(config: GanConfig, batch: int = 128) -> float:
+    """FLOPs of one training step (D on real and fake, G step through D), per real image."""
+    G, D = Generator(**config.generator_kwargs()), Discriminator(**config.discriminator_kwargs())
+    x = torch.randn(batch, 1, 28, 28)
+    y = torch.randint(0, 10, (batch,)) if config.n_classes else None
+    with FlopCounterMode(display=False) as counter:
+        fake = G(torch.randn(batch, config.z_dim), y)
+        loss = d_loss(D(x, y), D(fake.detach(), y))
+        loss.backward()
+        g_loss("nonsaturating", D(fake, y)).backward()
+    return counter.get_total_flops() / batch
+
+
+def baseline_images_per_second(config: GanConfig, steps: int, workers: int) -> float:
+    tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+    dataset = datasets.MNIST(str(data_root()), train=True, download=False, transform=tf)
+    loader = DataLoader(Subset(dataset, range(steps * config.batch_size)), batch_size=config.batch_size,
+                        shuffle=True, num_workers=workers, drop_last=True)
+    torch.manual_seed(0)
+    G, D = Generator(**config.generator_kwargs()), Discriminator(**config.discriminator_kwargs())
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    t0 = time.perf_counter()
+    for x, y in loader:
+        y = y if config.n_classes else None
+        y_fake = torch.randint(0, 10, (len(x),)) if config.n_classes else None
+        fake = G(torch.randn(len(x), config.z_dim), y_fake)
+        out_real, out_fake = D(x, y), D(fake.detach(), y_fake)
+        loss_d = F.binary_cross_entropy_with_logits(out_real, torch.ones_like(out_real)) + \
+            F.binary_cross_entropy_with_logits(out_fake, torch.zeros_like(out_fake))
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        out = D(fake, y_fake)
+        loss_g = F.binary_cross_entropy_with_logits(out, torch.ones_like(out))
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+    return steps * config.batch_size / (time.perf_counter() - t0)
+
+
+def project_images_per_second(config: GanConfig, steps: int) -> float:
+    n_per_class = -(-steps * config.batch_size // 10)  # enough images for `steps` batches
+    config = config.replace(epochs=1, n_per_class=n_per_class)
+    with tempfile.TemporaryDirectory() as runs:
+        os.environ["GANUTILS_RUNS"] = runs
+        run = train(config, progress=False)
+    done = len(run.history["loss_d"]) * config.d_steps
+    return done * config.batch_size / run.seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=120, help="training steps per measurement")
+    parser.add_argument("--workers", type=int, default=0, help="DataLoader workers of the baseline")
+    args = parser.parse_args()
+    load_mnist()  # materialise the files once, outside the timings
+    peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
+    print(f"threads: {torch.get_num_threads()}, torch {torch.__version__}")
+    print(f"matmul peak (2048^3): fp32 {peak32 / 1e9:.0f} GFLOP/s, bf16 {peak16 / 1e9:.0f} GFLOP/s")
+    print(f"steps per measurement: {args.steps} of batch 128; baseline DataLoader workers: {args.workers}")
+    print()
+    print("| model | FLOPs/image | baseline img/s | project img/s | ratio | baseline % fp32 peak | project % bf16 peak |")
+    print("|---|---|---|---|---|---|---|")
+    ratios = {}
+    for name, config in REFERENCE.items():
+        flops = flops_per_image(config)
+        base = baseline_images_per_second(config, args.steps, args.workers)
+        ours = project_images_per_second(config, args.steps)
+        ratios[name] = ours / base
+        print(f"| {name} | {flops / 1e6:.0f} M | {base:.0f} | {ours:.0f} | {ours / base:.2f} | "
+              f"{100 * base * flops / peak32:.1f}% | {100 * ours * flops / peak16:.1f}% |")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(f"peak memory (max RSS of this process): {peak_mb:.0f} MB")
+    print(f"speedup: {ratios['DCGAN']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
