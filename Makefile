@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHAPTERS := q1_dcgan
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test lint experiments notebooks bench time-report clean
+.PHONY: setup tex book html pdf test lint experiments notebooks bench time-report clean
 
 setup: $(STAMP)
 
@@ -19,10 +19,28 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# The HTML book from the committed, executed notebooks (no training).
-book: setup
+# TeX for the paper (Debian packages; IEEEtran.cls comes with texlive-publishers).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-publishers latexmk poppler-utils
+tex:
+	@if ! command -v latexmk >/dev/null || ! kpsewhich IEEEtran.cls >/dev/null || ! command -v pdfinfo >/dev/null; then \
+	  echo "installing TeX: $(TEX_PACKAGES)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(TEX_PACKAGES); \
+	fi
+
+# The report: the HTML book and the PDF paper, from the committed executed notebooks (no training).
+book: html pdf
+	cp _build/latex/paper.pdf _build/html/paper.pdf
+	@echo "book: _build/html/index.html  paper: _build/latex/paper.pdf"
+
+html: setup
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+pdf: setup tex
+	rm -rf _build/latex
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
+	@pdfinfo _build/latex/paper.pdf | grep -E "Pages|Page size"
 
 test: setup lint
 	$(BIN)/python -m pytest -q

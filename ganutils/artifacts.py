@@ -53,11 +53,13 @@ class SampleGenerator:
         return self.model.n_classes > 0
 
     @torch.no_grad()
-    def generate(self, labels=None, n: int | None = None, seed: int = 0, batch_size: int = 1000) -> torch.Tensor:
+    def generate(self, labels=None, n: int | None = None, seed: int = 0, batch_size: int = 1000,
+                 noise: torch.Tensor | None = None) -> torch.Tensor:
         """float32 CPU images (N,1,28,28) in [-1, 1]; one per label for a conditional model.
 
         Unconditional models ignore `labels` (N is then len(labels) unless `n` is given).
-        The same seed gives the same images whatever the batch size.
+        The same seed gives the same images whatever the batch size. `noise` (N, z_dim)
+        replaces the seeded draw, e.g. to share one z across several labels.
         """
         if labels is not None:
             labels = torch.as_tensor(labels, dtype=torch.long).flatten()
@@ -71,7 +73,12 @@ class SampleGenerator:
         if self.conditional and n != len(labels):
             raise ValueError(f"n={n} disagrees with the {len(labels)} labels given")
         device = next(self.model.parameters()).device
-        z = torch.randn(n, self.model.z_dim, generator=torch.Generator().manual_seed(seed))
+        if noise is not None:
+            if noise.shape != (n, self.model.z_dim):
+                raise ValueError(f"noise must have shape ({n}, {self.model.z_dim}), got {tuple(noise.shape)}")
+            z = noise.float()
+        else:
+            z = torch.randn(n, self.model.z_dim, generator=torch.Generator().manual_seed(seed))
         out = []
         for start in range(0, n, batch_size):
             y = labels[start : start + batch_size].to(device) if self.conditional else None

@@ -8,6 +8,7 @@ sanity check in the tests.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import scipy.linalg
@@ -68,7 +69,9 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
     a, b = features_a.double().numpy(), features_b.double().numpy()
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root = scipy.linalg.sqrtm(cov_a @ cov_b)
+    with warnings.catch_warnings():  # singular covariances (dead features) are fine; the check below guards
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        root = scipy.linalg.sqrtm(cov_a @ cov_b)
     if np.iscomplexobj(root):
         if np.abs(root.imag).max() > 1e-3 * max(1.0, np.abs(root.real).max()):
             raise ValueError(f"FID: matrix square root has a large imaginary part ({np.abs(root.imag).max():.3g}); use more samples")
@@ -98,12 +101,16 @@ def kernel_inception_distance(features_a: torch.Tensor, features_b: torch.Tensor
     return float(np.mean(values)), float(np.std(values))
 
 
-def _kth_neighbour_radius(x: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
-    """Distance from each point to its k-th nearest other point of the same set."""
+def knn_radii(x: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
+    """Distance from each point to its k-th nearest other point of the same set.
+
+    The manifold metrics below take these for the real set as `real_radii`, so a
+    reference set shared by many models is measured once."""
+    x = x.float()
     radii = []
     for start in range(0, len(x), chunk):
         dist = torch.cdist(x[start : start + chunk], x)
-        radii.append(dist.kthvalue(k + 1, dim=1).values)  # +1: the point itself is at distance 0
+        radii.append(dist.topk(k + 1, dim=1, largest=False).values[:, k])  # the point itself is at distance 0
     return torch.cat(radii)
 
 
@@ -116,22 +123,25 @@ def _ball_counts(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tenso
     return torch.cat(counts)
 
 
-def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3,
+                     real_radii: torch.Tensor | None = None) -> tuple[float, float]:
     """Improved precision and recall (Kynkaanniemi et al. 2019): precision is the share of fake
     samples inside the real manifold (union of k-NN balls of real points), recall the share of
     real samples inside the fake manifold."""
     real, fake = real.float(), fake.float()
-    precision = (_ball_counts(fake, real, _kth_neighbour_radius(real, k)) > 0).float().mean()
-    recall = (_ball_counts(real, fake, _kth_neighbour_radius(fake, k)) > 0).float().mean()
+    real_radii = knn_radii(real, k) if real_radii is None else real_radii
+    precision = (_ball_counts(fake, real, real_radii) > 0).float().mean()
+    recall = (_ball_counts(real, fake, knn_radii(fake, k)) > 0).float().mean()
     return float(precision), float(recall)
 
 
-def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 5) -> tuple[float, float]:
+def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 5,
+                     real_radii: torch.Tensor | None = None) -> tuple[float, float]:
     """Density and coverage (Naeem et al. 2020): density counts, per fake sample, the real k-NN
     balls containing it (divided by k; about 1 for matching distributions, above 1 when fakes
     crowd dense regions); coverage is the share of real balls holding at least one fake."""
     real, fake = real.float(), fake.float()
-    radii = _kth_neighbour_radius(real, k)
+    radii = knn_radii(real, k) if real_radii is None else real_radii
     density = _ball_counts(fake, real, radii).float().sum() / (k * len(fake))
     nearest_fake = torch.cat([torch.cdist(real[s : s + 2048], fake).min(1).values for s in range(0, len(real), 2048)])
     coverage = (nearest_fake <= radii).float().mean()

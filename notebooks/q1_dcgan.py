@@ -30,7 +30,7 @@
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for the baseline, giving the run-to-run spread
 progress = False  # tqdm progress bars while training (handy interactively)
-publish = None  # write models/ and book/figures/; None = only at the report profile
+publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
 
 # %%
 import matplotlib.pyplot as plt
@@ -38,27 +38,16 @@ import pandas as pd
 import torch
 from myst_nb import glue
 
-from ganutils import artifacts, metrics, plots
-from ganutils.classifier import ClassifierConfig, predict, train_classifier
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator, n_parameters
-from ganutils.train import GanConfig, train
+from ganutils.train import train
 
-PROFILES = {
-    # budget: GanConfig fields shared by every run; n_eval: samples scored per run
-    "smoke": dict(budget=dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64),
-                  classifier=ClassifierConfig(epochs=2, n_train=4000, batch_size=64), n_eval=1000),
-    "report": dict(budget=dict(epochs=4, width_g=32, width_d=32),
-                   classifier=ClassifierConfig(), n_eval=10_000),
-}
-if profile not in PROFILES:
-    raise ValueError(f"profile must be one of {sorted(PROFILES)}, got {profile!r}")
-if not (isinstance(seeds, int) and seeds >= 1):
-    raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
-settings = PROFILES[profile]
-publish = profile == "report" if publish is None else bool(publish)
+experiments.check_profile(profile)
+experiments.check_seeds(seeds)
+publish = experiments.resolve_publish(publish, profile)
 figures = "../book/figures" if publish else None
-_ = torch.manual_seed(0)
 
 # %% [markdown]
 # ## The yardstick: a digit classifier
@@ -70,7 +59,7 @@ _ = torch.manual_seed(0)
 # trusted.
 
 # %%
-classifier_run = train_classifier(settings["classifier"], progress=progress)
+classifier_run = train_classifier(experiments.CLASSIFIER[profile], progress=progress)
 classifier = classifier_run.model
 glue("q1_classifier_accuracy", 100 * classifier_run.test_accuracy, display=False)
 print(f"classifier test accuracy: {100 * classifier_run.test_accuracy:.2f}% "
@@ -90,7 +79,7 @@ if publish:
 # generator loss $-\mathbb E_z \log D(G(z))$.
 
 # %%
-baseline = GanConfig(**settings["budget"])
+baseline, variants = experiments.dcgan_variants(profile)
 architecture = pd.DataFrame({
     "network": ["generator", "discriminator"],
     "layers": ["Linear(100→2w·7·7), BN, ReLU → ConvT(2w→w, 4, s2), BN, ReLU → ConvT(w→1, 4, s2), tanh",
@@ -121,18 +110,6 @@ architecture
 # | label smoothing | an over-confident D: real targets 0.9 instead of 1 |
 
 # %%
-w = baseline.width_d
-variants = {
-    "saturating loss": baseline.replace(loss="saturating"),
-    "D half width": baseline.replace(width_d=max(1, w // 2)),
-    "D double width": baseline.replace(width_d=2 * w),
-    "no normalisation": baseline.replace(norm_g="none", norm_d="none"),
-    "virtual BN": baseline.replace(norm_g="virtual", norm_d="virtual"),
-    "3 D steps": baseline.replace(d_steps=3),
-    "5 D steps": baseline.replace(d_steps=5),
-    "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
-    "label smoothing": baseline.replace(real_label=0.9),
-}
 configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
 runs = {}
 for name, config in configs.items():
@@ -156,7 +133,7 @@ for name, config in configs.items():
 # classifier's mean confidence tells how recognisable the digits are.
 
 # %%
-n_eval = settings["n_eval"]
+n_eval = experiments.EVAL_SAMPLES[profile]
 x_train, y_train = load_mnist(train=True)
 perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))
 real_logits, real_features = predict(classifier, x_train[perm[:n_eval]])

@@ -45,7 +45,7 @@ def test_losses_closed_form():
     assert d_loss(torch.full((4,), 20.0), torch.full((4,), -20.0)).item() == pytest.approx(0.0, abs=1e-6)
     # with smoothing 0.9 the optimum on real is sigma(l) = 0.9, not 1
     best = torch.logit(torch.tensor(0.9))
-    smoothed = lambda l: d_loss(torch.full((1,), l), torch.full((1,), -20.0), 0.9).item()
+    smoothed = lambda logit: d_loss(torch.full((1,), logit), torch.full((1,), -20.0), 0.9).item()
     assert smoothed(best.item()) < smoothed(best.item() + 1) and smoothed(best.item()) < smoothed(best.item() - 1)
     # the saturating loss has a vanishing gradient where D rejects fakes, the non-saturating one does not
     logits = torch.full((1,), -8.0, requires_grad=True)

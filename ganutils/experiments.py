@@ -1,0 +1,79 @@
+"""The study's settings in one place: budgets per profile and the variants each chapter compares.
+
+Chapters share these plain values, so a run trained for one chapter is a cache
+hit for the next (Q3 scores exactly the CGANs that Q2 trained).
+"""
+
+from __future__ import annotations
+
+from ganutils.classifier import ClassifierConfig
+from ganutils.train import GanConfig
+
+PROFILES = ("smoke", "report")
+
+CLASSIFIER = {
+    "smoke": ClassifierConfig(epochs=2, n_train=4000, batch_size=64),
+    "report": ClassifierConfig(),
+}
+EVAL_SAMPLES = {"smoke": 1000, "report": 10_000}  # generated images scored per run
+DCGAN_BUDGET = {
+    "smoke": dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64),
+    "report": dict(epochs=4, width_g=32, width_d=32),
+}
+CGAN_BUDGET = {
+    "smoke": dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64, n_classes=10),
+    "report": dict(epochs=5, width_g=32, width_d=32, n_classes=10),
+}
+
+
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
+    return profile
+
+
+def check_seeds(seeds: int) -> int:
+    if not (isinstance(seeds, int) and not isinstance(seeds, bool) and seeds >= 1):
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
+    return seeds
+
+
+def resolve_publish(publish, profile: str) -> bool:
+    """Whether a chapter writes models/ and book/figures/: "auto" means only at the report profile."""
+    if publish == "auto":
+        return profile == "report"
+    if not isinstance(publish, bool):
+        raise ValueError(f"publish must be 'auto', True or False, got {publish!r}")
+    return publish
+
+
+def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
+    """The Q1 baseline and its one-change variants."""
+    baseline = GanConfig(**DCGAN_BUDGET[check_profile(profile)])
+    w = baseline.width_d
+    return baseline, {
+        "saturating loss": baseline.replace(loss="saturating"),
+        "D half width": baseline.replace(width_d=max(1, w // 2)),
+        "D double width": baseline.replace(width_d=2 * w),
+        "no normalisation": baseline.replace(norm_g="none", norm_d="none"),
+        "virtual BN": baseline.replace(norm_g="virtual", norm_d="virtual"),
+        "3 D steps": baseline.replace(d_steps=3),
+        "5 D steps": baseline.replace(d_steps=5),
+        "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
+        "label smoothing": baseline.replace(real_label=0.9),
+    }
+
+
+def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
+    """The Q2 baseline (label concatenation, Mirza & Osindero) and its one-change variants."""
+    baseline = GanConfig(**CGAN_BUDGET[check_profile(profile)])
+    w = baseline.width_d
+    return baseline, {
+        "projection D": baseline.replace(conditioning="projection"),
+        "label smoothing": baseline.replace(real_label=0.9),
+        "virtual BN": baseline.replace(norm_g="virtual", norm_d="virtual"),
+        "2 D steps": baseline.replace(d_steps=2),
+        "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
+        "D double width": baseline.replace(width_d=2 * w),
+        "G double width": baseline.replace(width_g=2 * baseline.width_g),
+    }

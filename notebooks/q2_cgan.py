@@ -1,0 +1,289 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Q2 · Conditional GAN: asking for a digit
+#
+# A conditional GAN (Mirza & Osindero 2014) gives both networks the class
+# label $y$: the generator draws $G(z, y)$ and the discriminator judges pairs
+# $(x, y)$, so that
+#
+# $$\min_G \max_D \; \mathbb E_{x,y}\,\log D(x, y) + \mathbb E_{z,y}\,\log\bigl(1 - D(G(z, y), y)\bigr).$$
+#
+# We compare two ways of feeding $y$ to the discriminator, then tricks
+# against one baseline, and ask whether the model collapses *within* a class
+# (every "3" alike) even when it covers all ten classes by construction.
+
+# %% tags=["parameters"]
+profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
+seeds = 3  # seeds for the baseline and for the best variant
+progress = False  # tqdm progress bars while training
+publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
+from myst_nb import glue
+
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
+from ganutils.data import load_mnist
+from ganutils.models import Discriminator, Generator, n_parameters
+from ganutils.train import train
+
+experiments.check_profile(profile)
+experiments.check_seeds(seeds)
+publish = experiments.resolve_publish(publish, profile)
+figures = "../book/figures" if publish else None
+classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
+n_eval = experiments.EVAL_SAMPLES[profile]
+
+# %% [markdown]
+# ## Two conditional architectures
+#
+# * **Concatenation** (the baseline). G receives $[z, \mathrm{onehot}(y)]$;
+#   D receives the image with ten extra constant channels, the one-hot label
+#   broadcast over the $28\times28$ grid.
+# * **Projection** (Miyato & Koyama 2018). D computes features $\phi(x)$ from
+#   the image alone and outputs $\psi(\phi(x)) + e_y^\top \phi(x)$ with a
+#   learned class embedding $e_y$: the label enters as an inner product, which
+#   corresponds to modelling the log density ratio of each class.
+
+# %%
+baseline, variants = experiments.cgan_variants(profile)
+projection = variants["projection D"]
+layers = pd.DataFrame({
+    "network": ["G (both)", "D concat", "D projection"],
+    "layers": ["[z, onehot y] → Linear → 2w·7·7, BN, ReLU → ConvT(2w→w), BN, ReLU → ConvT(w→1), tanh",
+               "[x, 10 label maps] → Conv(11→w, s2), LReLU → Conv(w→2w, s2), BN, LReLU → Linear → logit",
+               "x → Conv(1→w, s2), LReLU → Conv(w→2w, s2), BN, LReLU → φ(x); Linear(φ) + e_y·φ"],
+    "parameters": [n_parameters(Generator(**baseline.generator_kwargs())),
+                   n_parameters(Discriminator(**baseline.discriminator_kwargs())),
+                   n_parameters(Discriminator(**projection.discriminator_kwargs()))],
+})
+glue("q2_width", baseline.width_g, display=False)
+glue("q2_epochs", baseline.epochs, display=False)
+layers
+
+# %% [markdown]
+# ## Variants
+#
+# | variant | challenge addressed |
+# |---|---|
+# | projection D | how strongly D can check that image and label agree |
+# | label smoothing | an over-confident D (real targets 0.9) |
+# | virtual BN | batch coupling in G and D (fixed reference batch) |
+# | 2 D steps | balance: a better trained D per G step |
+# | TTUR | balance by learning rates (D 4e-4, G 1e-4) |
+# | D / G double width | capacity of each player |
+#
+# Every variant is trained with seed 0; the baseline with several seeds. The
+# best variant (lowest FID against training images, so that the test set is
+# never used for a choice) is then repeated with the same seeds.
+
+# %%
+runs = {f"baseline (seed {s})": train(baseline.replace(seed=s), progress=progress) for s in range(seeds)}
+runs |= {name: train(config, progress=progress) for name, config in variants.items()}
+
+# %%
+x_train, y_train = load_mnist(train=True)
+perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:n_eval]
+real_logits, real_features = predict(classifier, x_train[perm])
+real_labels = y_train[perm]
+real_diversity = metrics.within_class_diversity(real_features, real_labels)
+labels = torch.arange(10).repeat_interleave(n_eval // 10)
+
+
+def score(run):
+    images = run.generator.generate(labels=labels, seed=10_000)
+    logits, features = predict(classifier, images)
+    hit = logits.argmax(1) == labels
+    recall = [metrics.precision_recall(real_features[real_labels == c], features[labels == c])[1] for c in range(10)]
+    diversity = metrics.within_class_diversity(features, labels) / real_diversity
+    summary = {
+        "success %": 100 * hit.float().mean().item(),
+        "FID (train)": metrics.frechet_distance(features, real_features),
+        "diversity ratio": float(diversity.mean()),
+        "min class diversity": float(diversity.min()),
+        "mean class recall": sum(recall) / 10,
+        "train s": run.seconds,
+    }
+    per_class = pd.DataFrame({"success %": [100 * hit[labels == c].float().mean().item() for c in range(10)],
+                              "diversity ratio": diversity.numpy(), "recall": recall})
+    return summary, per_class, images, logits
+
+
+scores = {name: score(run) for name, run in runs.items()}
+table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
+print(f"{n_eval} samples per run, {n_eval // 10} per digit")
+table.style.format(precision=3)
+
+# %% [markdown]
+# ## The best variant, repeated with seeds
+
+# %%
+first_round = table.drop(index=[f"baseline (seed {s})" for s in range(1, seeds)])
+best_variant = first_round["FID (train)"].idxmin()
+best_variant = "baseline" if best_variant.startswith("baseline") else best_variant
+if best_variant != "baseline":
+    for s in range(1, seeds):
+        name = f"{best_variant} (seed {s})"
+        runs[name] = train(variants[best_variant].replace(seed=s), progress=progress)
+        scores[name] = score(runs[name])
+    table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
+
+
+def seed_rows(variant):
+    if variant == "baseline":
+        return [f"baseline (seed {s})" for s in range(seeds)]
+    return [variant] + [f"{variant} (seed {s})" for s in range(1, seeds)]
+
+
+summary = pd.DataFrame({
+    variant: {f"{metric} {stat}": getattr(table.loc[seed_rows(variant), metric], stat)()
+              for metric in ("success %", "FID (train)", "diversity ratio") for stat in ("mean", "std")}
+    for variant in dict.fromkeys(["baseline", best_variant])
+}).T
+best_name = table.loc[seed_rows(best_variant), "FID (train)"].idxmin()
+best = runs[best_name]
+for key, variant in (("base", "baseline"), ("best", best_variant)):
+    for metric, short in (("success %", "success"), ("FID (train)", "fid"), ("diversity ratio", "div")):
+        glue(f"q2_{key}_{short}_mean", summary.loc[variant, f"{metric} mean"], display=False)
+        glue(f"q2_{key}_{short}_std", float(summary.loc[variant, f"{metric} std"]), display=False)
+glue("q2_best_variant", best_variant, display=False)
+glue("q2_best_name", best_name, display=False)
+glue("q2_best_success", table.loc[best_name, "success %"], display=False)
+glue("q2_seeds", seeds, display=False)
+glue("q2_n_eval", n_eval, display=False)
+worst_name = table["FID (train)"].idxmax()
+glue("q2_worst_name", worst_name, display=False)
+glue("q2_worst_fid", table.loc[worst_name, "FID (train)"], display=False)
+glue("q2_worst_success", table.loc[worst_name, "success %"], display=False)
+if publish:
+    artifacts.save_package(best.generator_package, "../models/cgan.pt")
+summary.style.format(precision=3)
+
+# %% [markdown]
+# ## Style and class: one noise vector per column
+#
+# Each column shares one $z$ across the ten rows (digits 0-9). If the model
+# separates class from style, a column keeps its slant and stroke width while
+# the digit changes.
+
+# %%
+generator = best.generator
+z = torch.randn(10, generator.model.z_dim, generator=torch.Generator().manual_seed(7))
+grid = generator.generate(labels=torch.arange(10).repeat_interleave(10), noise=z.repeat(10, 1))
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+plots.show_grid(grid, nrow=10, ax=ax, title=f"{best_name}: rows = digits, columns = shared z")
+plots.save(fig, figures and f"{figures}/q2_style_grid.png")
+plt.show()
+
+# %% [markdown]
+# ### Over training and across variants
+#
+# Fixed noise after every epoch of the best run (rows are digits), then the
+# last epoch of each variant.
+
+# %%
+fig = plots.grids({f"epoch {e + 1}": best.samples[e] for e in range(len(best.samples))}, nrow=10,
+                  ncols=len(best.samples))
+plots.save(fig, figures and f"{figures}/q2_evolution.png")
+plt.show()
+fig = plots.grids({name: run.samples[-1] for name, run in runs.items() if "(seed" not in name or "seed 0" in name},
+                  nrow=10, ncols=4)
+plots.save(fig, figures and f"{figures}/q2_variants.png")
+plt.show()
+
+# %% [markdown]
+# ## Failure cases
+#
+# For every digit, the ten samples of the best run that the classifier finds
+# least like the digit they were asked to be (lowest probability of the
+# conditioning label), with the classifier's own reading.
+
+# %%
+_, _, images, logits = scores[best_name]
+p_label = torch.softmax(logits, 1)[torch.arange(len(labels)), labels]
+worst = torch.cat([torch.nonzero(labels == c).flatten()[p_label[labels == c].argsort()[:10]] for c in range(10)])
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+plots.show_grid(images[worst], nrow=10, ax=ax, title="least convincing 10 per digit (rows = requested digit)")
+plots.save(fig, figures and f"{figures}/q2_failures.png")
+plt.show()
+readings = logits[worst].argmax(1).view(10, 10)
+pd.DataFrame(readings.numpy(), index=[f"asked {c}" for c in range(10)]).style.set_caption("classifier's reading")
+
+# %% [markdown]
+# ## Collapse within a class
+#
+# Per digit: the share of samples the classifier reads as the requested digit,
+# the within-class diversity of classifier features relative to real images of
+# that digit, and the recall of the real digit's feature manifold
+# (Kynkäänniemi et al. 2019, k = 3): the share of real images of that digit
+# that lie within the generated manifold.
+
+# %%
+per_class = pd.concat({name: scores[name][1] for name in ["baseline (seed 0)", best_name]}, axis=1)
+fig, axes = plt.subplots(1, 3, figsize=(11, 2.8))
+for ax, metric in zip(axes, ("success %", "diversity ratio", "recall")):
+    per_class.xs(metric, axis=1, level=1).plot.bar(ax=ax, legend=ax is axes[0], rot=0)
+    ax.set_title(metric, fontsize=9)
+    ax.set_xlabel("digit")
+axes[1].axhline(1.0, color="k", lw=0.8, ls=":")
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q2_per_class.png")
+plt.show()
+best_classes = scores[best_name][1]
+glue("q2_min_class_div", float(best_classes["diversity ratio"].min()), display=False)
+glue("q2_min_class_div_digit", int(best_classes["diversity ratio"].idxmin()), display=False)
+glue("q2_min_class_recall", float(best_classes["recall"].min()), display=False)
+glue("q2_min_class_recall_digit", int(best_classes["recall"].idxmin()), display=False)
+glue("q2_min_class_success", float(best_classes["success %"].min()), display=False)
+glue("q2_min_class_success_digit", int(best_classes["success %"].idxmin()), display=False)
+per_class.style.format(precision=3)
+
+# %% [markdown]
+# ## Training curves
+
+# %%
+fig = plots.training_curves({name: runs[name].history for name in
+                             ["baseline (seed 0)", "projection D", "label smoothing", "2 D steps"] if name in runs})
+plots.save(fig, figures and f"{figures}/q2_curves.png")
+plt.show()
+
+# %% [markdown]
+# ## Discussion
+#
+# *Setting.* {glue:text}`q2_epochs` epochs over the 60k labelled images at base
+# width {glue:text}`q2_width`; {glue:text}`q2_n_eval` samples per run (a tenth
+# per digit); {glue:text}`q2_seeds` seeds for the baseline and the best variant.
+#
+# *Best and worst.* The best variant is **{glue:text}`q2_best_variant`**:
+# success {glue:text}`q2_best_success_mean:.2f` ± {glue:text}`q2_best_success_std:.2f`%
+# and FID {glue:text}`q2_best_fid_mean:.2f` ± {glue:text}`q2_best_fid_std:.2f` over
+# seeds, against the baseline's {glue:text}`q2_base_success_mean:.2f` ±
+# {glue:text}`q2_base_success_std:.2f`% and {glue:text}`q2_base_fid_mean:.2f` ±
+# {glue:text}`q2_base_fid_std:.2f`. Its best seed, {glue:text}`q2_best_name`
+# ({glue:text}`q2_best_success:.2f`% success), is published as `models/cgan.pt`.
+# The worst run is {glue:text}`q2_worst_name` (FID {glue:text}`q2_worst_fid:.2f`,
+# success {glue:text}`q2_worst_success:.2f`%).
+#
+# *Mode collapse.* Conditioning rules out the Q1 failure of missing digits,
+# so collapse can only hide inside a class. For the best run the least varied
+# digit is {glue:text}`q2_min_class_div_digit` (diversity ratio
+# {glue:text}`q2_min_class_div:.2f` of real), the worst-recalled digit
+# {glue:text}`q2_min_class_recall_digit` (recall
+# {glue:text}`q2_min_class_recall:.2f`), and the hardest digit to produce
+# {glue:text}`q2_min_class_success_digit`
+# ({glue:text}`q2_min_class_success:.1f`% success).

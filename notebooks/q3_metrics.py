@@ -1,0 +1,275 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Q3 · How good are the samples? Several metrics, one lens
+#
+# Every metric here looks through the same MNIST classifier: its softmax for
+# the success rate and the Inception score, its 128-d penultimate features for
+# the Fréchet and kernel distances and for the manifold metrics. The reference
+# is always the 10,000 real **test** images, which no model or choice in this
+# study was fitted to.
+
+# %% tags=["parameters"]
+profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
+seeds = 3  # must match Q2: the CGAN seeds scored here
+progress = False
+publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import torch
+from myst_nb import glue
+
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
+from ganutils.data import load_mnist
+from ganutils.train import train
+
+experiments.check_profile(profile)
+experiments.check_seeds(seeds)
+publish = experiments.resolve_publish(publish, profile)
+figures = "../book/figures" if publish else None
+n_eval = experiments.EVAL_SAMPLES[profile]
+classifier_run = train_classifier(experiments.CLASSIFIER[profile], progress=progress)
+classifier = classifier_run.model
+x_test, y_test = load_mnist(train=False)
+x_train, y_train = load_mnist(train=True)
+
+# %% [markdown]
+# ## The classifier and the success rate
+#
+# The classifier (two VGG-style blocks of 3×3 convolutions with batch norm,
+# a 128-unit layer and a softmax; random shifts of up to 2 pixels; trained on
+# the 60k training images) is first scored on the real test set. The
+# **success rate** of a CGAN is the same classifier's accuracy on generated
+# images against the labels the CGAN was asked for, with an equal number of
+# samples per digit. The CGAN scored here is the one Q2 published.
+
+# %%
+test_logits, test_features = predict(classifier, x_test)
+test_hit = test_logits.argmax(1) == y_test
+baseline, variants = experiments.cgan_variants(profile)
+best = (artifacts.load_generator("../models/cgan.pt") if profile == "report"
+        else train(baseline, progress=progress).generator)
+labels = torch.arange(10).repeat_interleave(n_eval // 10)
+best_images = best.generate(labels=labels, seed=20_000)
+best_logits, best_features = predict(classifier, best_images)
+best_hit = best_logits.argmax(1) == labels
+per_digit = pd.DataFrame({
+    "real test accuracy %": [100 * test_hit[y_test == c].float().mean().item() for c in range(10)],
+    "CGAN success %": [100 * best_hit[labels == c].float().mean().item() for c in range(10)],
+})
+glue("q3_test_accuracy", 100 * test_hit.float().mean().item(), display=False)
+glue("q3_success", 100 * best_hit.float().mean().item(), display=False)
+glue("q3_n_success", len(labels), display=False)
+glue("q3_worst_success_digit", int(per_digit["CGAN success %"].idxmin()), display=False)
+glue("q3_worst_success", per_digit["CGAN success %"].min(), display=False)
+print(f"real test accuracy {100 * test_hit.float().mean():.2f}% on {len(y_test)} images; "
+      f"CGAN success {100 * best_hit.float().mean():.2f}% on {len(labels)} samples")
+per_digit.T.style.format(precision=2)
+
+# %%
+confusion = pd.crosstab(pd.Series(labels.numpy(), name="requested digit"),
+                        pd.Series(best_logits.argmax(1).numpy(), name="classifier reads"), normalize="index")
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+per_digit.plot.bar(ax=axes[0], rot=0, ylim=(max(0, per_digit.values.min() - 2), 100.2))
+axes[0].set_xlabel("digit")
+axes[0].legend(fontsize=8, loc="lower left")
+sns.heatmap(100 * confusion, annot=True, fmt=".0f", cmap="Blues", cbar=False, ax=axes[1], annot_kws={"size": 7})
+axes[1].set_title("CGAN confusion matrix (% of requested digit)", fontsize=9)
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q3_success.png")
+plt.show()
+
+# %% [markdown]
+# ## Inception score with the MNIST classifier
+#
+# $\mathrm{IS} = \exp\bigl(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\bigr)$,
+# between 1 (every image gets the same prediction) and 10 (confident
+# predictions spread evenly over the ten digits). It is computed on shuffled
+# samples cut into splits, and reported as mean ± std over 10 splits. Because
+# $p(y)$ is estimated inside each split, the score drops as splits get
+# smaller: the plot shows how much.
+
+# %%
+shuffle = torch.randperm(n_eval, generator=torch.Generator().manual_seed(0))
+is_real = metrics.inception_score(test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval])
+is_best = metrics.inception_score(best_logits[shuffle])
+glue("q3_is_real", is_real[0], display=False)
+glue("q3_is_real_std", is_real[1], display=False)
+glue("q3_is_best", is_best[0], display=False)
+glue("q3_is_best_std", is_best[1], display=False)
+split_counts = [s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s <= n_eval // 5]
+curve = pd.DataFrame({
+    "real test": [metrics.inception_score(test_logits[:n_eval], s)[0] for s in split_counts],
+    "CGAN": [metrics.inception_score(best_logits[shuffle], s)[0] for s in split_counts],
+}, index=pd.Index(split_counts, name="splits"))
+glue("q3_is_best_1split", curve.loc[1, "CGAN"], display=False)
+glue("q3_is_best_maxsplit", curve["CGAN"].iloc[-1], display=False)
+glue("q3_is_max_splits", split_counts[-1], display=False)
+fig, ax = plt.subplots(figsize=(4.5, 3))
+curve.plot(ax=ax, marker="o", logx=True)
+ax.set_ylabel("Inception score")
+ax.set_title(f"IS against the number of splits ({n_eval} samples)", fontsize=9)
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q3_is_splits.png")
+plt.show()
+curve.T.style.format(precision=3)
+
+# %% [markdown]
+# ## Every metric for every Q2 variant
+#
+# Against the real test features (all 10,000): **FID** (Fréchet distance of
+# Gaussian fits, float64), **KID** (unbiased MMD² with the cubic polynomial
+# kernel, 100 subsets of 1,000, ×10³ in the table), **precision / recall**
+# (Kynkäänniemi et al. 2019, k = 3: the share of samples inside the real
+# manifold, and of real images inside the generated one) and **density /
+# coverage** (Naeem et al. 2020, k = 5). The row "real (train)" scores real
+# training images the same way: the floor any generator is measured against.
+
+# %%
+radii_k3, radii_k5 = metrics.knn_radii(test_features, 3), metrics.knn_radii(test_features, 5)
+
+
+def all_metrics(logits, features, requested=None):
+    precision, recall = metrics.precision_recall(test_features, features, k=3, real_radii=radii_k3)
+    density, coverage = metrics.density_coverage(test_features, features, k=5, real_radii=radii_k5)
+    kid, _ = metrics.kernel_inception_distance(test_features, features, subsets=100,
+                                              subset_size=min(1000, len(features)))
+    return {
+        "success %": np.nan if requested is None else 100 * (logits.argmax(1) == requested).float().mean().item(),
+        "IS": metrics.inception_score(logits)[0],
+        "FID": metrics.frechet_distance(test_features, features),
+        "KID ×1e3": 1e3 * kid,
+        "precision": precision, "recall": recall, "density": density, "coverage": coverage,
+    }
+
+
+train_sample = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(1))[:n_eval]
+real_logits, real_features = predict(classifier, x_train[train_sample])
+rows = {"real (train)": all_metrics(real_logits, real_features, y_train[train_sample])}
+names = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
+for name, config in names.items():
+    images = train(config, progress=progress).generator.generate(labels=labels, seed=20_000)
+    logits, features = predict(classifier, images)
+    rows[name] = all_metrics(logits, features, labels)
+table = pd.DataFrame(rows).T
+floor = table.loc["real (train)", "FID"]
+base = table.loc[[f"baseline (seed {s})" for s in range(seeds)]]
+glue("q3_fid_floor", floor, display=False)
+glue("q3_base_fid_mean", base["FID"].mean(), display=False)
+glue("q3_base_fid_std", base["FID"].std(ddof=1) if seeds > 1 else 0.0, display=False)
+best_fid = metrics.frechet_distance(test_features, best_features)
+glue("q3_best_fid", best_fid, display=False)
+glue("q3_best_fid_ratio", best_fid / floor, display=False)
+glue("q3_n_eval", n_eval, display=False)
+table.style.format(precision=3)
+
+# %% [markdown]
+# ### Where the metrics agree and where they do not
+#
+# Spearman rank correlations across the generated rows: a value near 1 means two
+# metrics order the variants alike. (FID and KID are distances, lower is better;
+# all others are higher-is-better, so agreement between a distance and a score
+# shows as a *negative* correlation.)
+
+# %%
+generated = table.drop(index="real (train)")
+agreement = generated.corr(method="spearman")
+fig, ax = plt.subplots(figsize=(5.5, 4.5))
+sns.heatmap(agreement, annot=True, fmt=".2f", cmap="vlag", vmin=-1, vmax=1, ax=ax, annot_kws={"size": 7})
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q3_agreement.png")
+plt.show()
+glue("q3_rho_fid_kid", agreement.loc["FID", "KID ×1e3"], display=False)
+glue("q3_rho_fid_precision", agreement.loc["FID", "precision"], display=False)
+glue("q3_rho_fid_recall", agreement.loc["FID", "recall"], display=False)
+glue("q3_rho_precision_recall", agreement.loc["precision", "recall"], display=False)
+glue("q3_rho_is_fid", agreement.loc["IS", "FID"], display=False)
+
+# %% [markdown]
+# ## Memorisation check: nearest training images
+#
+# If the CGAN copied training digits, its samples would sit much closer to
+# their nearest training image (pixel space, L2) than new real digits do. We
+# compare the nearest-neighbour distances of 1,000 CGAN samples with those of
+# 1,000 real test images, and show samples beside their nearest neighbours.
+
+# %%
+def nearest_train(images, chunk=250):
+    flat_train = x_train.flatten(1)
+    distances, indices = [], []
+    for start in range(0, len(images), chunk):
+        d = torch.cdist(images[start : start + chunk].flatten(1), flat_train)
+        value, index = d.min(1)
+        distances.append(value)
+        indices.append(index)
+    return torch.cat(distances), torch.cat(indices)
+
+
+n_nn = min(1000, n_eval)
+gen_pick = torch.randperm(n_eval, generator=torch.Generator().manual_seed(2))[:n_nn]
+gen_dist, gen_idx = nearest_train(best_images[gen_pick])
+test_dist, _ = nearest_train(x_test[:n_nn])
+glue("q3_nn_gen_median", gen_dist.median().item(), display=False)
+glue("q3_nn_test_median", test_dist.median().item(), display=False)
+glue("q3_nn_gen_below_test_p1", 100 * (gen_dist < test_dist.quantile(0.01)).float().mean().item(), display=False)
+fig, axes = plt.subplots(1, 2, figsize=(10, 2.8), gridspec_kw={"width_ratios": [1, 1.4]})
+axes[0].hist([test_dist.numpy(), gen_dist.numpy()], bins=40, label=["real test", "CGAN"], histtype="step")
+axes[0].set_xlabel("L2 distance to nearest training image")
+axes[0].legend(fontsize=8)
+pairs = torch.stack([best_images[gen_pick[:10]], x_train[gen_idx[:10]]], 0).flatten(0, 1)
+plots.show_grid(pairs, nrow=10, ax=axes[1], title="top: CGAN samples; bottom: nearest training image")
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q3_nearest.png")
+plt.show()
+
+# %% [markdown]
+# ## Discussion
+#
+# *The lens.* The classifier scores {glue:text}`q3_test_accuracy:.2f`% on the
+# real test set. The published CGAN reaches a success rate of
+# {glue:text}`q3_success:.2f`% on {glue:text}`q3_n_success` samples (equal per
+# digit); its weakest digit is {glue:text}`q3_worst_success_digit`
+# ({glue:text}`q3_worst_success:.1f`%).
+#
+# *Inception score.* Real test images score {glue:text}`q3_is_real:.3f` ±
+# {glue:text}`q3_is_real_std:.3f` and the CGAN {glue:text}`q3_is_best:.3f` ±
+# {glue:text}`q3_is_best_std:.3f` (10 splits). With one split the CGAN scores
+# {glue:text}`q3_is_best_1split:.3f`, with {glue:text}`q3_is_max_splits`
+# splits {glue:text}`q3_is_best_maxsplit:.3f`: the number of splits must be
+# stated with any IS.
+#
+# *Distances.* Real training images sit at FID {glue:text}`q3_fid_floor:.3f`
+# from the test set, the floor. The published CGAN's FID is
+# {glue:text}`q3_best_fid:.3f`, {glue:text}`q3_best_fid_ratio:.1f` times that
+# floor; the baseline's is {glue:text}`q3_base_fid_mean:.3f` ±
+# {glue:text}`q3_base_fid_std:.3f` over seeds ({glue:text}`q3_n_eval` samples
+# per model).
+#
+# *Agreement.* Across variants FID and KID rank alike (Spearman
+# {glue:text}`q3_rho_fid_kid:.2f`); FID against precision
+# {glue:text}`q3_rho_fid_precision:.2f` and against recall
+# {glue:text}`q3_rho_fid_recall:.2f`; precision against recall
+# {glue:text}`q3_rho_precision_recall:.2f`. IS against FID:
+# {glue:text}`q3_rho_is_fid:.2f`.
+#
+# *Memorisation.* The median distance from a CGAN sample to its nearest
+# training image is {glue:text}`q3_nn_gen_median:.2f`, against
+# {glue:text}`q3_nn_test_median:.2f` for real test images;
+# {glue:text}`q3_nn_gen_below_test_p1:.1f`% of the samples are closer to a
+# training image than 99% of the test images are.

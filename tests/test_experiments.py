@@ -1,0 +1,39 @@
+import pytest
+import torch
+
+from ganutils import artifacts, experiments
+from ganutils.models import Generator
+
+
+def test_profiles_and_parameters_are_validated():
+    assert experiments.check_profile("report") == "report"
+    with pytest.raises(ValueError, match=r"profile must be one of \('smoke', 'report'\), got 'full'"):
+        experiments.check_profile("full")
+    with pytest.raises(ValueError, match="seeds must be a positive integer"):
+        experiments.check_seeds(0)
+    assert experiments.resolve_publish("auto", "report") and not experiments.resolve_publish("auto", "smoke")
+    with pytest.raises(ValueError, match="publish must be 'auto', True or False"):
+        experiments.resolve_publish("yes", "smoke")
+
+
+def test_variants_change_exactly_one_thing():
+    for variants in (experiments.dcgan_variants, experiments.cgan_variants):
+        for profile in experiments.PROFILES:
+            baseline, changed = variants(profile)
+            for name, config in changed.items():
+                diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
+                assert diff and diff <= {"loss", "width_d", "width_g", "norm_g", "norm_d", "d_steps", "lr_d", "lr_g",
+                                         "real_label", "conditioning"}, name
+
+
+def test_shared_noise_across_labels(tmp_path):
+    torch.manual_seed(0)
+    model = Generator(width=8, n_classes=10, norm="virtual", n_ref=4)
+    path = tmp_path / "cgan.pt"
+    artifacts.save_package(artifacts.package("generator", model, dict(width=8, n_classes=10, norm="virtual", n_ref=4)), path)
+    gen = artifacts.load_generator(path)
+    z = torch.randn(1, 100).repeat(2, 1)
+    same_z = gen.generate(labels=[3, 3], noise=z)
+    assert torch.allclose(same_z[0], same_z[1], atol=1e-6)
+    with pytest.raises(ValueError, match=r"noise must have shape \(2, 100\)"):
+        gen.generate(labels=[3, 4], noise=torch.randn(3, 100))
