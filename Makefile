@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHAPTERS := q1_dcgan
+NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tex book html pdf test lint experiments notebooks bench time-report clean
+.PHONY: setup tex book html pdf test lint experiments notebooks nbval-refresh bench time-report clean
 
 setup: $(STAMP)
 
@@ -42,8 +43,18 @@ pdf: setup tex
 	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
 	@pdfinfo _build/latex/paper.pdf | grep -E "Pages|Page size"
 
+# Unit tests, nbval regression of every chapter at the smoke profile, and the book build.
 test: setup lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
+
+# Refresh the nbval references after an intended change: each chapter executed at the
+# smoke profile in a fresh run cache, as the tests will execute it.
+nbval-refresh: notebooks
+	tmp=$$(mktemp -d); for nb in $(CHAPTERS); do \
+	  $(BIN)/jupytext --quiet --to ipynb notebooks/$$nb.py -o $$tmp/$$nb.ipynb && \
+	  GANUTILS_RUNS=$$tmp/runs $(BIN)/papermill $$tmp/$$nb.ipynb $(NBVAL)/$$nb.ipynb -p profile smoke \
+	    --cwd $(NBVAL) --no-progress-bar --log-level WARNING || exit 1; \
+	done; rm -rf $$tmp
 
 lint: setup
 	$(BIN)/ruff check ganutils tests notebooks/*.py

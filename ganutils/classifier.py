@@ -86,24 +86,33 @@ def random_shift(x: torch.Tensor, pixels: int, generator: torch.Generator) -> to
 
 
 def fit_classifier(x: torch.Tensor, y: torch.Tensor, config: ClassifierConfig, progress: bool = True,
-                   init: Classifier | None = None) -> Classifier:
-    """Train a classifier on (x, y) for `config.epochs` epochs with a one-cycle schedule.
+                   init: Classifier | None = None, steps: int | None = None) -> Classifier:
+    """Train a classifier on (x, y) with a one-cycle schedule, for `config.epochs` epochs or,
+    when given, exactly `steps` batches (a fixed budget whatever the dataset size).
 
     `init` continues from an existing model (pretrain-then-fine-tune)."""
+    if len(x) == 0 or len(x) != len(y):
+        raise ValueError(f"fit_classifier needs as many labels as images and at least one image, got {len(x)} and {len(y)}")
+    if steps is not None and steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps}")
     device = x.device
     torch.manual_seed(config.seed)
     model = init if init is not None else Classifier(width=config.width)
     model = model.to(device).train()
     rng = torch.Generator().manual_seed(config.seed)
     batch_size = min(config.batch_size, len(x))
-    steps = config.epochs * (len(x) // batch_size)
+    per_epoch = len(x) // batch_size
+    steps = steps or config.epochs * per_epoch
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4, foreach=True)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=steps)
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16)
     bar = tqdm(total=steps, desc="classifier", disable=not progress, mininterval=1.0)
-    for _ in range(config.epochs):
+    done = 0
+    while done < steps:
         order = torch.randperm(len(x), generator=rng).to(device)
-        for start in range(0, len(x) - batch_size + 1, batch_size):
+        for start in range(0, per_epoch * batch_size, batch_size):
+            if done == steps:
+                break
             idx = order[start : start + batch_size]
             with autocast:
                 loss = F.cross_entropy(model(random_shift(x[idx], config.shift, rng)).float(), y[idx])
@@ -112,6 +121,7 @@ def fit_classifier(x: torch.Tensor, y: torch.Tensor, config: ClassifierConfig, p
             opt.step()
             schedule.step()
             bar.update()
+            done += 1
     bar.close()
     return model.eval()
 

@@ -16,7 +16,7 @@ from torchvision.utils import make_grid
 from ganutils.io import atomic_write
 
 
-def save(fig: plt.Figure, path: str | Path | None, dpi: int = 200) -> None:
+def save(fig: plt.Figure, path: str | Path | None, dpi: int = 150) -> None:
     if path is not None:
         atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight"))
 

@@ -183,10 +183,12 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     opt_d.step()
     if not g_step:
         return None
+    D.requires_grad_(False)  # G's step needs gradients through D, not D's own (they would be discarded)
     with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
         loss_g = g_loss(config.loss, D(fake, y_fake).float())
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
+    D.requires_grad_(True)
     opt_g.step()
     return torch.stack([loss_d.detach(), loss_g.detach(), torch.sigmoid(logits_real.detach().float()).mean(),
                         torch.sigmoid(logits_fake.detach().float()).mean()])

@@ -34,12 +34,12 @@ publish = "auto"  # write models/ and book/figures/: "auto" (only at the report 
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-from myst_nb import glue
 
 from ganutils import artifacts, experiments, metrics, plots
 from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator, n_parameters
+from ganutils.report import glue
 from ganutils.train import train
 
 experiments.check_profile(profile)
@@ -72,9 +72,13 @@ layers = pd.DataFrame({
                    n_parameters(Discriminator(**baseline.discriminator_kwargs())),
                    n_parameters(Discriminator(**projection.discriminator_kwargs()))],
 })
-glue("q2_width", baseline.width_g, display=False)
-glue("q2_epochs", baseline.epochs, display=False)
+glue("q2_width", baseline.width_g)
+glue("q2_epochs", baseline.epochs)
 layers
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(layers[["network", "parameters"]].to_string(index=False))
 
 # %% [markdown]
 # ## Variants
@@ -129,6 +133,10 @@ table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
 print(f"{n_eval} samples per run, {n_eval // 10} per digit")
 table.style.format(precision=3)
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print(table.drop(columns="train s").round(2).to_string())
+
 # %% [markdown]
 # ## The best variant, repeated with seeds
 
@@ -159,17 +167,17 @@ best_name = table.loc[seed_rows(best_variant), "FID (train)"].idxmin()
 best = runs[best_name]
 for key, variant in (("base", "baseline"), ("best", best_variant)):
     for metric, short in (("success %", "success"), ("FID (train)", "fid"), ("diversity ratio", "div")):
-        glue(f"q2_{key}_{short}_mean", summary.loc[variant, f"{metric} mean"], display=False)
-        glue(f"q2_{key}_{short}_std", float(summary.loc[variant, f"{metric} std"]), display=False)
-glue("q2_best_variant", best_variant, display=False)
-glue("q2_best_name", best_name, display=False)
-glue("q2_best_success", table.loc[best_name, "success %"], display=False)
-glue("q2_seeds", seeds, display=False)
-glue("q2_n_eval", n_eval, display=False)
+        glue(f"q2_{key}_{short}_mean", summary.loc[variant, f"{metric} mean"])
+        glue(f"q2_{key}_{short}_std", float(summary.loc[variant, f"{metric} std"]))
+glue("q2_best_variant", best_variant)
+glue("q2_best_name", best_name)
+glue("q2_best_success", table.loc[best_name, "success %"])
+glue("q2_seeds", seeds)
+glue("q2_n_eval", n_eval)
 worst_name = table["FID (train)"].idxmax()
-glue("q2_worst_name", worst_name, display=False)
-glue("q2_worst_fid", table.loc[worst_name, "FID (train)"], display=False)
-glue("q2_worst_success", table.loc[worst_name, "success %"], display=False)
+glue("q2_worst_name", worst_name)
+glue("q2_worst_fid", table.loc[worst_name, "FID (train)"])
+glue("q2_worst_success", table.loc[worst_name, "success %"])
 if publish:
     artifacts.save_package(best.generator_package, "../models/cgan.pt")
 summary.style.format(precision=3)
@@ -245,12 +253,12 @@ fig.tight_layout()
 plots.save(fig, figures and f"{figures}/q2_per_class.png")
 plt.show()
 best_classes = scores[best_name][1]
-glue("q2_min_class_div", float(best_classes["diversity ratio"].min()), display=False)
-glue("q2_min_class_div_digit", int(best_classes["diversity ratio"].idxmin()), display=False)
-glue("q2_min_class_recall", float(best_classes["recall"].min()), display=False)
-glue("q2_min_class_recall_digit", int(best_classes["recall"].idxmin()), display=False)
-glue("q2_min_class_success", float(best_classes["success %"].min()), display=False)
-glue("q2_min_class_success_digit", int(best_classes["success %"].idxmin()), display=False)
+glue("q2_min_class_div", float(best_classes["diversity ratio"].min()))
+glue("q2_min_class_div_digit", int(best_classes["diversity ratio"].idxmin()))
+glue("q2_min_class_recall", float(best_classes["recall"].min()))
+glue("q2_min_class_recall_digit", int(best_classes["recall"].idxmin()))
+glue("q2_min_class_success", float(best_classes["success %"].min()))
+glue("q2_min_class_success_digit", int(best_classes["success %"].idxmin()))
 per_class.style.format(precision=3)
 
 # %% [markdown]

@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 import torch
-from myst_nb import glue
 
 from ganutils import artifacts, experiments, metrics, plots
 from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist
+from ganutils.report import glue
 from ganutils.train import train
 
 experiments.check_profile(profile)
@@ -73,14 +73,18 @@ per_digit = pd.DataFrame({
     "real test accuracy %": [100 * test_hit[y_test == c].float().mean().item() for c in range(10)],
     "CGAN success %": [100 * best_hit[labels == c].float().mean().item() for c in range(10)],
 })
-glue("q3_test_accuracy", 100 * test_hit.float().mean().item(), display=False)
-glue("q3_success", 100 * best_hit.float().mean().item(), display=False)
-glue("q3_n_success", len(labels), display=False)
-glue("q3_worst_success_digit", int(per_digit["CGAN success %"].idxmin()), display=False)
-glue("q3_worst_success", per_digit["CGAN success %"].min(), display=False)
+glue("q3_test_accuracy", 100 * test_hit.float().mean().item())
+glue("q3_success", 100 * best_hit.float().mean().item())
+glue("q3_n_success", len(labels))
+glue("q3_worst_success_digit", int(per_digit["CGAN success %"].idxmin()))
+glue("q3_worst_success", per_digit["CGAN success %"].min())
 print(f"real test accuracy {100 * test_hit.float().mean():.2f}% on {len(y_test)} images; "
       f"CGAN success {100 * best_hit.float().mean():.2f}% on {len(labels)} samples")
 per_digit.T.style.format(precision=2)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(per_digit.round(1).to_string())
 
 # %%
 confusion = pd.crosstab(pd.Series(labels.numpy(), name="requested digit"),
@@ -109,18 +113,18 @@ plt.show()
 shuffle = torch.randperm(n_eval, generator=torch.Generator().manual_seed(0))
 is_real = metrics.inception_score(test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval])
 is_best = metrics.inception_score(best_logits[shuffle])
-glue("q3_is_real", is_real[0], display=False)
-glue("q3_is_real_std", is_real[1], display=False)
-glue("q3_is_best", is_best[0], display=False)
-glue("q3_is_best_std", is_best[1], display=False)
+glue("q3_is_real", is_real[0])
+glue("q3_is_real_std", is_real[1])
+glue("q3_is_best", is_best[0])
+glue("q3_is_best_std", is_best[1])
 split_counts = [s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s <= n_eval // 5]
 curve = pd.DataFrame({
     "real test": [metrics.inception_score(test_logits[:n_eval], s)[0] for s in split_counts],
     "CGAN": [metrics.inception_score(best_logits[shuffle], s)[0] for s in split_counts],
 }, index=pd.Index(split_counts, name="splits"))
-glue("q3_is_best_1split", curve.loc[1, "CGAN"], display=False)
-glue("q3_is_best_maxsplit", curve["CGAN"].iloc[-1], display=False)
-glue("q3_is_max_splits", split_counts[-1], display=False)
+glue("q3_is_best_1split", curve.loc[1, "CGAN"])
+glue("q3_is_best_maxsplit", curve["CGAN"].iloc[-1])
+glue("q3_is_max_splits", split_counts[-1])
 fig, ax = plt.subplots(figsize=(4.5, 3))
 curve.plot(ax=ax, marker="o", logx=True)
 ax.set_ylabel("Inception score")
@@ -170,14 +174,18 @@ for name, config in names.items():
 table = pd.DataFrame(rows).T
 floor = table.loc["real (train)", "FID"]
 base = table.loc[[f"baseline (seed {s})" for s in range(seeds)]]
-glue("q3_fid_floor", floor, display=False)
-glue("q3_base_fid_mean", base["FID"].mean(), display=False)
-glue("q3_base_fid_std", base["FID"].std(ddof=1) if seeds > 1 else 0.0, display=False)
+glue("q3_fid_floor", floor)
+glue("q3_base_fid_mean", base["FID"].mean())
+glue("q3_base_fid_std", base["FID"].std(ddof=1) if seeds > 1 else 0.0)
 best_fid = metrics.frechet_distance(test_features, best_features)
-glue("q3_best_fid", best_fid, display=False)
-glue("q3_best_fid_ratio", best_fid / floor, display=False)
-glue("q3_n_eval", n_eval, display=False)
+glue("q3_best_fid", best_fid)
+glue("q3_best_fid_ratio", best_fid / floor)
+glue("q3_n_eval", n_eval)
 table.style.format(precision=3)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(table.round(2).to_string())
 
 # %% [markdown]
 # ### Where the metrics agree and where they do not
@@ -195,11 +203,11 @@ sns.heatmap(agreement, annot=True, fmt=".2f", cmap="vlag", vmin=-1, vmax=1, ax=a
 fig.tight_layout()
 plots.save(fig, figures and f"{figures}/q3_agreement.png")
 plt.show()
-glue("q3_rho_fid_kid", agreement.loc["FID", "KID ×1e3"], display=False)
-glue("q3_rho_fid_precision", agreement.loc["FID", "precision"], display=False)
-glue("q3_rho_fid_recall", agreement.loc["FID", "recall"], display=False)
-glue("q3_rho_precision_recall", agreement.loc["precision", "recall"], display=False)
-glue("q3_rho_is_fid", agreement.loc["IS", "FID"], display=False)
+glue("q3_rho_fid_kid", agreement.loc["FID", "KID ×1e3"])
+glue("q3_rho_fid_precision", agreement.loc["FID", "precision"])
+glue("q3_rho_fid_recall", agreement.loc["FID", "recall"])
+glue("q3_rho_precision_recall", agreement.loc["precision", "recall"])
+glue("q3_rho_is_fid", agreement.loc["IS", "FID"])
 
 # %% [markdown]
 # ## Memorisation check: nearest training images
@@ -225,9 +233,9 @@ n_nn = min(1000, n_eval)
 gen_pick = torch.randperm(n_eval, generator=torch.Generator().manual_seed(2))[:n_nn]
 gen_dist, gen_idx = nearest_train(best_images[gen_pick])
 test_dist, _ = nearest_train(x_test[:n_nn])
-glue("q3_nn_gen_median", gen_dist.median().item(), display=False)
-glue("q3_nn_test_median", test_dist.median().item(), display=False)
-glue("q3_nn_gen_below_test_p1", 100 * (gen_dist < test_dist.quantile(0.01)).float().mean().item(), display=False)
+glue("q3_nn_gen_median", gen_dist.median().item())
+glue("q3_nn_test_median", test_dist.median().item())
+glue("q3_nn_gen_below_test_p1", 100 * (gen_dist < test_dist.quantile(0.01)).float().mean().item())
 fig, axes = plt.subplots(1, 2, figsize=(10, 2.8), gridspec_kw={"width_ratios": [1, 1.4]})
 axes[0].hist([test_dist.numpy(), gen_dist.numpy()], bins=40, label=["real test", "CGAN"], histtype="step")
 axes[0].set_xlabel("L2 distance to nearest training image")

@@ -57,3 +57,19 @@ def test_classifier_shapes_and_shift():
     assert shifted.shape == x.shape and (shifted == 1).sum() == 2  # each bright pixel moved, none lost
     with pytest.raises(ValueError, match="n_train"):
         ClassifierConfig(n_train=5)
+
+
+def test_fit_classifier_learns_a_separable_toy_task_and_respects_a_step_budget():
+    from ganutils.classifier import fit_classifier
+
+    g = torch.Generator().manual_seed(0)
+    y = torch.arange(10).repeat(20)
+    x = torch.full((200, 1, 28, 28), -1.0)
+    for i, label in enumerate(y.tolist()):  # digit k = a bright 6x6 patch at a class-specific place
+        r, c = divmod(label, 5)
+        x[i, 0, 2 + 12 * r : 8 + 12 * r, 2 + 5 * c : 8 + 5 * c] = 1.0
+    x = x + 0.1 * torch.randn(x.shape, generator=g)
+    model = fit_classifier(x, y, ClassifierConfig(epochs=1, batch_size=20, shift=0), progress=False, steps=60)
+    assert (predict(model, x)[0].argmax(1) == y).float().mean() > 0.9
+    with pytest.raises(ValueError, match="at least one image"):
+        fit_classifier(x[:0], y[:0], ClassifierConfig(), progress=False)

@@ -37,3 +37,17 @@ def test_shared_noise_across_labels(tmp_path):
     assert torch.allclose(same_z[0], same_z[1], atol=1e-6)
     with pytest.raises(ValueError, match=r"noise must have shape \(2, 100\)"):
         gen.generate(labels=[3, 4], noise=torch.randn(3, 100))
+
+
+def test_glue_stores_plain_python_values(monkeypatch):
+    import numpy as np
+
+    from ganutils import report
+
+    stored = {}
+    monkeypatch.setattr(report, "_glue", lambda key, value, display: stored.update({key: value}))
+    report.glue("a", np.float64(1.5))
+    report.glue("b", torch.tensor(3))
+    assert stored == {"a": 1.5, "b": 3} and type(stored["a"]) is float
+    with pytest.raises(TypeError, match="glue 'c'"):
+        report.glue("c", [1, 2])

@@ -158,3 +158,34 @@ def test_two_processes_training_one_config_share_one_result(tmp_path):
     assert first == second
     directory = next((tmp_path / "shared-runs").glob("gan-*"))
     assert sorted(p.name for p in directory.iterdir()) == [".lock", "manifest.json", "result.pt"]
+
+
+def test_sigkill_mid_epoch_then_rerun_matches_an_uninterrupted_run(tmp_path, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    config = TINY.replace(epochs=3, n_per_class=60)
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "uninterrupted"))
+    reference = train(config, progress=False)
+
+    runs = tmp_path / "killed"
+    monkeypatch.setenv("GANUTILS_RUNS", str(runs))
+    script = ("from ganutils.train import GanConfig, train\n"
+              f"train(GanConfig(**{vars(config)!r}), progress=False)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "GANUTILS_RUNS": str(runs)})
+    progress_file = cache.run_dir("gan", config) / "progress.json"
+    deadline = time.time() + 120
+    while not progress_file.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.1)  # into the next epoch
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert not (cache.run_dir("gan", config) / "manifest.json").exists()
+    resumed = train(config, progress=False)
+    assert resumed.history == reference.history
+    for name, tensor in reference.generator_package["state_dict"].items():
+        assert torch.equal(tensor, resumed.generator_package["state_dict"][name]), name
