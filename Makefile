@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-CHAPTERS := q1_dcgan
+CHAPTERS := q1_dcgan q2_cgan q3_metrics
 NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 
@@ -44,7 +44,7 @@ pdf: setup tex
 	@pdfinfo _build/latex/paper.pdf | grep -E "Pages|Page size"
 
 # Unit tests, nbval regression of every chapter at the smoke profile, and the book build.
-test: setup lint
+test: setup tex lint
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
 
 # Refresh the nbval references after an intended change: each chapter executed at the

@@ -110,3 +110,16 @@ def clear(directory: Path) -> None:
         if path.name == ".lock":
             continue
         shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def memo(kind: str, spec: dict, compute) -> dict:
+    """A small result (a dict of numbers) computed once per `spec` and then read from the cache.
+
+    `spec` must name everything the result depends on (checksums of input files included)."""
+    directory = run_dir(kind, spec)
+    with lock(directory):
+        result = load_result(directory)
+        if result is None:
+            result = compute()
+            save_result(directory, result, spec)
+    return result

@@ -127,13 +127,13 @@ def fit_classifier(x: torch.Tensor, y: torch.Tensor, config: ClassifierConfig, p
 
 
 @torch.no_grad()
-def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 2000) -> tuple[torch.Tensor, torch.Tensor]:
+def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 500) -> tuple[torch.Tensor, torch.Tensor]:
     """(logits (N,10), penultimate features (N,128)) in float32 on the CPU."""
-    model.eval()
+    model.eval().to(memory_format=torch.channels_last)  # fp32 convolutions run ~1.7x faster in this layout here
     device = next(model.parameters()).device
     logits, feats = [], []
     for start in range(0, len(x), batch_size):
-        f = model.features(x[start : start + batch_size].to(device))
+        f = model.features(x[start : start + batch_size].to(device).contiguous(memory_format=torch.channels_last))
         feats.append(f.float().cpu())
         logits.append(model.head(f).float().cpu())
     if not logits:

@@ -22,7 +22,18 @@ DCGAN_BUDGET = {
 }
 CGAN_BUDGET = {
     "smoke": dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64, n_classes=10),
-    "report": dict(epochs=5, width_g=32, width_d=32, n_classes=10),
+    "report": dict(epochs=6, width_g=32, width_d=32, n_classes=10),
+}
+
+
+# Q4: classifiers trained on few real digits plus synthetic ones, all for the same number of steps.
+RETRAIN = {
+    "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, batch_size=32, validation=500,
+                  thresholds=(0.5, 0.9), portions=(0.5, 1.0), portion_pool=10, ratios=(0, 1, 3),
+                  own_gan_sizes=(5,), own_gan_steps=30),
+    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=150, batch_size=64,
+                   validation=5000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
+                   portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1500),
 }
 
 
@@ -70,10 +81,13 @@ def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
     w = baseline.width_d
     return baseline, {
         "projection D": baseline.replace(conditioning="projection"),
+        "projection D + CBN G": baseline.replace(conditioning="cbn"),
         "label smoothing": baseline.replace(real_label=0.9),
         "virtual BN": baseline.replace(norm_g="virtual", norm_d="virtual"),
         "2 D steps": baseline.replace(d_steps=2),
         "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
         "D double width": baseline.replace(width_d=2 * w),
         "G double width": baseline.replace(width_g=2 * baseline.width_g),
+        # not a one-change variant: the two single changes expected to help, combined
+        "projection D + smoothing": baseline.replace(conditioning="projection", real_label=0.9),
     }

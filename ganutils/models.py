@@ -4,9 +4,13 @@ One pair of constructors covers every architecture the study compares:
 `width` (channels of the widest block; G and D widths vary independently for
 capacity ratios), `depth` (extra 3x3 conv blocks at 14x14 for depth ratios),
 `norm` ("none", "batch" or "virtual") and, for class conditioning,
-`n_classes` with the discriminator's `conditioning` ("concat": one-hot label
-maps as extra input channels, Mirza & Osindero 2014; "projection": an inner
-product of a label embedding with D's features, Miyato & Koyama 2018).
+`n_classes` and a `conditioning` design:
+  "concat"      G: one-hot y concatenated to z; D: one-hot label maps as extra
+                input channels (Mirza & Osindero 2014);
+  "projection"  G as concat; D: an inner product of a label embedding with D's
+                features added to its logit (Miyato & Koyama 2018);
+  "cbn"         G: class-conditional batch norm (per-class scale and shift after
+                every normalisation, no label input); D: projection.
 
 Shapes (w = width):
   G: z (+ one-hot y) -> Linear -> 2w x 7 x 7 -> ConvT -> w x 14 x 14 -> [depth x Conv3x3]
@@ -22,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 NORMS = ("none", "batch", "virtual")
-CONDITIONINGS = ("concat", "projection")
+CONDITIONINGS = ("concat", "projection", "cbn")
 
 
 class VirtualBatchNorm(nn.Module):
@@ -59,7 +63,23 @@ class VirtualBatchNorm(nn.Module):
         return out.to(dtype)
 
 
-def _norm(kind: str, channels: int, n_ref: int, dims: int = 2) -> nn.Module:
+class ConditionalBatchNorm2d(nn.Module):
+    """Batch norm whose scale and shift are looked up per class (de Vries et al. 2017)."""
+
+    def __init__(self, num_features: int, n_classes: int):
+        super().__init__()
+        self.norm = nn.BatchNorm2d(num_features, affine=False)
+        self.weight = nn.Embedding(n_classes, num_features)
+        self.bias = nn.Embedding(n_classes, num_features)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        out = self.norm(x)
+        return out * self.weight(y)[:, :, None, None].to(out.dtype) + self.bias(y)[:, :, None, None].to(out.dtype)
+
+
+def _norm(kind: str, channels: int, n_ref: int, dims: int = 2, n_classes: int = 0) -> nn.Module:
+    if n_classes:
+        return ConditionalBatchNorm2d(channels, n_classes)
     if kind == "batch":
         return nn.BatchNorm2d(channels) if dims == 2 else nn.BatchNorm1d(channels)
     if kind == "virtual":
@@ -81,23 +101,32 @@ def _init_dcgan(module: nn.Module) -> None:
             nn.init.normal_(m.weight, 0.0, 0.02)
             if getattr(m, "bias", None) is not None:
                 nn.init.zeros_(m.bias)
-        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, VirtualBatchNorm)):
+        elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, VirtualBatchNorm)) and m.weight is not None:
             nn.init.normal_(m.weight, 1.0, 0.02)
             nn.init.zeros_(m.bias)
+    for m in module.modules():  # after the loop above, which sees the embeddings as plain layers
+        if isinstance(m, ConditionalBatchNorm2d):
+            nn.init.normal_(m.weight.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias.weight)
 
 
 class Generator(nn.Module):
     def __init__(self, z_dim: int = 100, width: int = 64, depth: int = 0, norm: str = "batch",
-                 n_classes: int = 0, n_ref: int = 64):
+                 n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat"):
         super().__init__()
-        _check(norm)
+        _check(norm, conditioning)
+        self.cbn = bool(n_classes) and conditioning == "cbn"
+        if self.cbn and norm != "batch":
+            raise ValueError(f"conditioning 'cbn' needs norm 'batch' in the generator, got {norm!r}")
         self.z_dim, self.n_classes, self.norm, self.n_ref = z_dim, n_classes, norm, n_ref
-        self.project = nn.Linear(z_dim + n_classes, 2 * width * 7 * 7, bias=norm == "none")
-        self.project_norm = _norm(norm, 2 * width, n_ref)
+        label_inputs = n_classes if (n_classes and not self.cbn) else 0
+        norm_classes = n_classes if self.cbn else 0
+        self.project = nn.Linear(z_dim + label_inputs, 2 * width * 7 * 7, bias=norm == "none")
+        self.project_norm = _norm(norm, 2 * width, n_ref, n_classes=norm_classes)
         self.up1 = nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=norm == "none")
-        self.up1_norm = _norm(norm, width, n_ref)
+        self.up1_norm = _norm(norm, width, n_ref, n_classes=norm_classes)
         self.blocks = nn.ModuleList(nn.Conv2d(width, width, 3, 1, 1, bias=norm == "none") for _ in range(depth))
-        self.block_norms = nn.ModuleList(_norm(norm, width, n_ref) for _ in range(depth))
+        self.block_norms = nn.ModuleList(_norm(norm, width, n_ref, n_classes=norm_classes) for _ in range(depth))
         self.up2 = nn.ConvTranspose2d(width, 1, 4, 2, 1)
         self.width = width
         if norm == "virtual":  # the fixed reference batch travels with the weights
@@ -113,12 +142,17 @@ class Generator(nn.Module):
         if self.n_classes:
             if y is None:
                 raise ValueError("this generator is class-conditional: pass labels y")
-            z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], 1)
+            if not self.cbn:
+                z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], 1)
+
+        def norm(layer: nn.Module, h: torch.Tensor) -> torch.Tensor:
+            return layer(h, y) if self.cbn else layer(h)
+
         h = self.project(z).view(len(z), 2 * self.width, 7, 7)
-        h = F.relu(self.project_norm(h))
-        h = F.relu(self.up1_norm(self.up1(h)))
-        for conv, norm in zip(self.blocks, self.block_norms):
-            h = F.relu(norm(conv(h)))
+        h = F.relu(norm(self.project_norm, h))
+        h = F.relu(norm(self.up1_norm, self.up1(h)))
+        for conv, layer in zip(self.blocks, self.block_norms):
+            h = F.relu(norm(layer, conv(h)))
         x = torch.tanh(self.up2(h))
         return x[self.n_ref :] if self.norm == "virtual" else x
 
@@ -136,7 +170,8 @@ class Discriminator(nn.Module):
         self.conv2 = nn.Conv2d(width, 2 * width, 4, 2, 1, bias=norm == "none")
         self.conv2_norm = _norm(norm, 2 * width, n_ref)
         self.head = nn.Linear(2 * width * 7 * 7, 1)
-        if n_classes and conditioning == "projection":
+        self.projection = bool(n_classes) and conditioning in ("projection", "cbn")
+        if self.projection:
             self.embed = nn.Embedding(n_classes, 2 * width * 7 * 7)
         if norm == "virtual":  # filled with real images by `set_reference` before training
             self.register_buffer("x_ref", torch.zeros(n_ref, 1, 28, 28))
@@ -163,7 +198,7 @@ class Discriminator(nn.Module):
             h = F.leaky_relu(norm(conv(h)), 0.2)
         h = F.leaky_relu(self.conv2_norm(self.conv2(h)), 0.2).flatten(1)
         out = self.head(h).squeeze(1)
-        if self.n_classes and self.conditioning == "projection":
+        if self.projection:
             out = out + (self.embed(y) * h).sum(1)
         return out[self.n_ref :] if self.norm == "virtual" else out
 

@@ -29,7 +29,8 @@ from ganutils.data import batches, load_mnist, subset_per_class
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
-SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch
+SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch (at most MAX_SAMPLE_GRIDS times a run)
+MAX_SAMPLE_GRIDS = 20
 
 
 class ConfigError(ValueError):
@@ -90,6 +91,8 @@ class GanConfig:
             _require(getattr(self, name) in NORMS, name, getattr(self, name), f"one of {NORMS}")
         _require(self.n_classes in (0, 10), "n_classes", self.n_classes, "0 (unconditional) or 10")
         _require(self.conditioning in CONDITIONINGS, "conditioning", self.conditioning, f"one of {CONDITIONINGS}")
+        _require(not (self.n_classes and self.conditioning == "cbn" and self.norm_g != "batch"), "norm_g", self.norm_g,
+                 "'batch' when conditioning is 'cbn' (class-conditional batch norm)")
         _require(self.loss in LOSSES, "loss", self.loss, f"one of {LOSSES}")
         _require(0.5 < self.real_label <= 1.0, "real_label", self.real_label, "in (0.5, 1.0] (1.0 = no smoothing)")
         for name in ("lr_g", "lr_d"):
@@ -110,7 +113,10 @@ class GanConfig:
         return dataclasses.replace(self, **changes)
 
     def generator_kwargs(self) -> dict:
-        return dict(z_dim=self.z_dim, width=self.width_g, depth=self.depth_g, norm=self.norm_g, n_classes=self.n_classes)
+        kwargs = dict(z_dim=self.z_dim, width=self.width_g, depth=self.depth_g, norm=self.norm_g, n_classes=self.n_classes)
+        if self.n_classes and self.conditioning == "cbn":
+            kwargs["conditioning"] = "cbn"
+        return kwargs
 
     def discriminator_kwargs(self) -> dict:
         return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes, conditioning=self.conditioning)
@@ -121,7 +127,7 @@ class GanRun:
     config: GanConfig
     directory: str
     history: dict[str, list[float]]  # per generator step: loss_d, loss_g, d_real, d_fake, epoch
-    samples: torch.Tensor  # uint8 (epochs, 100, 1, 28, 28): fixed noise (rows = digits if conditional)
+    samples: torch.Tensor  # uint8 (len(sample_epochs(config)), 100, 1, 28, 28): fixed noise (rows = digits if conditional)
     seconds: float  # training time, excluding cache loads
     generator_package: dict
 
@@ -130,6 +136,12 @@ class GanRun:
         model = Generator(**self.generator_package["model"])
         model.load_state_dict(self.generator_package["state_dict"])
         return SampleGenerator(model)
+
+
+def sample_epochs(config: GanConfig) -> list[int]:
+    """Epochs after which the fixed-noise grid is recorded: every epoch for short runs, else evenly spaced."""
+    every = max(1, config.epochs // MAX_SAMPLE_GRIDS)
+    return [e for e in range(1, config.epochs + 1) if e % every == 0 or e == config.epochs]
 
 
 def g_loss(kind: str, logits_fake: torch.Tensor) -> torch.Tensor:
@@ -192,6 +204,10 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     opt_g.step()
     return torch.stack([loss_d.detach(), loss_g.detach(), torch.sigmoid(logits_real.detach().float()).mean(),
                         torch.sigmoid(logits_fake.detach().float()).mean()])
+
+
+def _stack(grids: list[torch.Tensor]) -> torch.Tensor:
+    return torch.stack(grids) if grids else torch.empty(0, SAMPLE_GRID, 1, 28, 28, dtype=torch.uint8)
 
 
 def _fake_labels(config: GanConfig, n: int, generator: torch.Generator) -> torch.Tensor | None:
@@ -264,8 +280,9 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         for step, (x_real, y_real) in enumerate(batches(x, y, config.batch_size, rng)):
             z = torch.randn(config.batch_size, config.z_dim, generator=rng).to(device)
             y_fake = _fake_labels(config, config.batch_size, rng)
+            d_steps_done = epoch * steps_per_epoch + step + 1  # counted across epochs: G steps never skip a boundary
             stats = gan_step(G, D, opt_g, opt_d, config, x_real, y_real if config.n_classes else None, z,
-                             None if y_fake is None else y_fake.to(device), g_step=(step + 1) % config.d_steps == 0)
+                             None if y_fake is None else y_fake.to(device), g_step=d_steps_done % config.d_steps == 0)
             if stats is not None:
                 logged.append(stats)
             bar.update()
@@ -273,22 +290,24 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
                 values = logged[-1].tolist()
                 bar.set_postfix(epoch=epoch + 1, loss_d=f"{values[0]:.3f}", loss_g=f"{values[1]:.3f}",
                                 d_real=f"{values[2]:.2f}", d_fake=f"{values[3]:.2f}")
-        table = torch.stack(logged).float().cpu()
-        if not torch.isfinite(table).all():
-            bad = int((~torch.isfinite(table).all(1)).nonzero()[0])
-            raise TrainingDiverged(
-                f"losses became non-finite in epoch {epoch + 1} (generator step {bad} of the epoch) for config "
-                f"{cache.config_key(config)}; nothing was published. Lower lr_g/lr_d or switch bf16 off.")
-        for name, column in zip(("loss_d", "loss_g", "d_real", "d_fake"), table.T):
-            history[name].extend(column.tolist())
-        history["epoch"].extend([epoch + 1] * len(table))
-        with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
-            G.eval()
-            samples.append(to_uint8(G(fixed_z, fixed_y)))
+        if logged:
+            table = torch.stack(logged).float().cpu()
+            if not torch.isfinite(table).all():
+                bad = int((~torch.isfinite(table).all(1)).nonzero()[0])
+                raise TrainingDiverged(
+                    f"losses became non-finite in epoch {epoch + 1} (generator step {bad} of the epoch) for config "
+                    f"{cache.config_key(config)}; nothing was published. Lower lr_g/lr_d or switch bf16 off.")
+            for name, column in zip(("loss_d", "loss_g", "d_real", "d_fake"), table.T):
+                history[name].extend(column.tolist())
+            history["epoch"].extend([epoch + 1] * len(table))
+        if epoch + 1 in sample_epochs(config):
+            with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+                G.eval()
+                samples.append(to_uint8(G(fixed_z, fixed_y)))
         seconds += time.perf_counter() - t0
         cache.save_checkpoint(directory, {
             "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
-            "rng": rng.get_state(), "history": history, "samples": torch.stack(samples),
+            "rng": rng.get_state(), "history": history, "samples": _stack(samples),
             "epoch": epoch + 1, "seconds": seconds}, epoch + 1)
     bar.close()
 
@@ -299,6 +318,6 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         "generator": package("generator", G, config.generator_kwargs()),
         "discriminator": {k: v.cpu() for k, v in D.state_dict().items()},
         "history": history,
-        "samples": torch.stack(samples),
+        "samples": _stack(samples),
         "seconds": seconds,
     }

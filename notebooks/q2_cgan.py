@@ -50,25 +50,31 @@ classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress
 n_eval = experiments.EVAL_SAMPLES[profile]
 
 # %% [markdown]
-# ## Two conditional architectures
+# ## Three conditional architectures
 #
 # * **Concatenation** (the baseline). G receives $[z, \mathrm{onehot}(y)]$;
 #   D receives the image with ten extra constant channels, the one-hot label
 #   broadcast over the $28\times28$ grid.
-# * **Projection** (Miyato & Koyama 2018). D computes features $\phi(x)$ from
+# * **Projection D** (Miyato & Koyama 2018). D computes features $\phi(x)$ from
 #   the image alone and outputs $\psi(\phi(x)) + e_y^\top \phi(x)$ with a
 #   learned class embedding $e_y$: the label enters as an inner product, which
-#   corresponds to modelling the log density ratio of each class.
+#   corresponds to modelling the log density ratio of each class. G as above.
+# * **Projection D + conditional batch norm in G** (de Vries et al. 2017, as in
+#   Miyato & Koyama's generator). G gets no label input; instead every batch
+#   norm has a per-class scale and shift, $\gamma_y \hat h + \beta_y$, so the
+#   label modulates every layer rather than only the first.
 
 # %%
 baseline, variants = experiments.cgan_variants(profile)
-projection = variants["projection D"]
+projection, cbn = variants["projection D"], variants["projection D + CBN G"]
 layers = pd.DataFrame({
-    "network": ["G (both)", "D concat", "D projection"],
+    "network": ["G concat", "G conditional BN", "D concat", "D projection"],
     "layers": ["[z, onehot y] → Linear → 2w·7·7, BN, ReLU → ConvT(2w→w), BN, ReLU → ConvT(w→1), tanh",
+               "z → Linear → 2w·7·7, CBN(y), ReLU → ConvT(2w→w), CBN(y), ReLU → ConvT(w→1), tanh",
                "[x, 10 label maps] → Conv(11→w, s2), LReLU → Conv(w→2w, s2), BN, LReLU → Linear → logit",
                "x → Conv(1→w, s2), LReLU → Conv(w→2w, s2), BN, LReLU → φ(x); Linear(φ) + e_y·φ"],
     "parameters": [n_parameters(Generator(**baseline.generator_kwargs())),
+                   n_parameters(Generator(**cbn.generator_kwargs())),
                    n_parameters(Discriminator(**baseline.discriminator_kwargs())),
                    n_parameters(Discriminator(**projection.discriminator_kwargs()))],
 })
@@ -86,11 +92,13 @@ print(layers[["network", "parameters"]].to_string(index=False))
 # | variant | challenge addressed |
 # |---|---|
 # | projection D | how strongly D can check that image and label agree |
+# | projection D + CBN G | how strongly G can act on the label (at every layer) |
 # | label smoothing | an over-confident D (real targets 0.9) |
 # | virtual BN | batch coupling in G and D (fixed reference batch) |
 # | 2 D steps | balance: a better trained D per G step |
 # | TTUR | balance by learning rates (D 4e-4, G 1e-4) |
 # | D / G double width | capacity of each player |
+# | projection D + smoothing | the two changes expected to help, combined (not a one-change variant) |
 #
 # Every variant is trained with seed 0; the baseline with several seeds. The
 # best variant (lowest FID against training images, so that the test set is
@@ -266,7 +274,7 @@ per_class.style.format(precision=3)
 
 # %%
 fig = plots.training_curves({name: runs[name].history for name in
-                             ["baseline (seed 0)", "projection D", "label smoothing", "2 D steps"] if name in runs})
+                             ["baseline (seed 0)", "projection D", "projection D + CBN G", "label smoothing"] if name in runs})
 plots.save(fig, figures and f"{figures}/q2_curves.png")
 plt.show()
 

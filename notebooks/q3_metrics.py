@@ -111,7 +111,8 @@ plt.show()
 
 # %%
 shuffle = torch.randperm(n_eval, generator=torch.Generator().manual_seed(0))
-is_real = metrics.inception_score(test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval])
+real_shuffled = test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval]
+is_real = metrics.inception_score(real_shuffled)
 is_best = metrics.inception_score(best_logits[shuffle])
 glue("q3_is_real", is_real[0])
 glue("q3_is_real_std", is_real[1])
@@ -119,7 +120,7 @@ glue("q3_is_best", is_best[0])
 glue("q3_is_best_std", is_best[1])
 split_counts = [s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s <= n_eval // 5]
 curve = pd.DataFrame({
-    "real test": [metrics.inception_score(test_logits[:n_eval], s)[0] for s in split_counts],
+    "real test": [metrics.inception_score(real_shuffled, s)[0] for s in split_counts],
     "CGAN": [metrics.inception_score(best_logits[shuffle], s)[0] for s in split_counts],
 }, index=pd.Index(split_counts, name="splits"))
 glue("q3_is_best_1split", curve.loc[1, "CGAN"])
@@ -172,6 +173,13 @@ for name, config in names.items():
     logits, features = predict(classifier, images)
     rows[name] = all_metrics(logits, features, labels)
 table = pd.DataFrame(rows).T
+short = {"success %": "success", "IS": "is", "FID": "fid", "KID ×1e3": "kid", "precision": "precision",
+         "recall": "recall", "density": "density", "coverage": "coverage"}
+for name, row in table.iterrows():  # every cell of the table, for the paper
+    key = name.lower().replace(" + ", "_").replace(" ", "_").replace("(", "").replace(")", "")
+    for metric, value in row.items():
+        if not np.isnan(value):
+            glue(f"q3_{short[metric]}_{key}", float(value))
 floor = table.loc["real (train)", "FID"]
 base = table.loc[[f"baseline (seed {s})" for s in range(seeds)]]
 glue("q3_fid_floor", floor)

@@ -1,5 +1,6 @@
 """The HTML book builds strictly from the committed notebooks, and a missing glue key fails it."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -31,3 +32,18 @@ def test_missing_glue_key_fails_the_build(tmp_path):
     (book / "book" / "broken.md").write_text("# Broken\n\nA value: {glue:text}`no_such_key`.\n")
     result = _build(book, tmp_path / "out")
     assert result.returncode != 0 and "No key 'no_such_key' found in glue data" in result.stdout + result.stderr
+
+
+def test_paper_pdf_is_a_4_to_6_page_a4_paper_without_unresolved_references(tmp_path):
+    result = subprocess.run([JUPYTER_BOOK, "build", str(ROOT), "--path-output", str(tmp_path), "--builder", "pdflatex",
+                             "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    latex = tmp_path / "_build" / "latex"
+    info = subprocess.run(["pdfinfo", str(latex / "paper.pdf")], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    assert 4 <= pages <= 6, f"the paper has {pages} pages"
+    assert "595.276 x 841.89 pts (A4)" in info
+    log = (latex / "paper.log").read_text(errors="replace")
+    assert not re.search(r"(Reference|Citation) .* undefined|There were undefined references", log)
+    text = subprocess.run(["pdftotext", str(latex / "paper.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "??" not in text and "glue" not in text.lower()

@@ -7,9 +7,14 @@ from ganutils.models import Discriminator, Generator, VirtualBatchNorm, n_parame
 
 
 @pytest.mark.parametrize("norm,n_classes,conditioning,depth",
-                         list(itertools.product(("none", "batch", "virtual"), (0, 10), ("concat", "projection"), (0, 2))))
+                         list(itertools.product(("none", "batch", "virtual"), (0, 10), ("concat", "projection", "cbn"),
+                                                (0, 2))))
 def test_shapes_for_every_option(norm, n_classes, conditioning, depth):
-    G = Generator(width=8, depth=depth, norm=norm, n_classes=n_classes, n_ref=4)
+    if n_classes and conditioning == "cbn" and norm != "batch":
+        with pytest.raises(ValueError, match="needs norm 'batch'"):
+            Generator(width=8, norm=norm, n_classes=n_classes, conditioning=conditioning)
+        return
+    G = Generator(width=8, depth=depth, norm=norm, n_classes=n_classes, n_ref=4, conditioning=conditioning)
     D = Discriminator(width=8, depth=depth, norm=norm, n_classes=n_classes, conditioning=conditioning, n_ref=4)
     z, y = torch.randn(5, 100), torch.randint(0, 10, (5,))
     x = G(z, y if n_classes else None)
@@ -85,3 +90,15 @@ def test_batchnorm_couples_examples_but_vbn_does_not():
     z_other = z.clone()
     z_other[1:] += 1.0
     assert not torch.allclose(bn_g(z)[0], bn_g(z_other)[0], atol=1e-4)  # the leak VBN removes
+
+
+def test_class_conditional_batchnorm_changes_style_by_label_only_through_the_norms():
+    torch.manual_seed(0)
+    G = Generator(width=8, n_classes=10, conditioning="cbn").eval()
+    assert G.project.in_features == 100  # no label input: the label acts through the norms
+    with torch.no_grad():
+        for m in G.modules():
+            if m.__class__.__name__ == "ConditionalBatchNorm2d":
+                m.bias.weight[3] += 1.0
+    z = torch.randn(2, 100)
+    assert not torch.allclose(G(z, torch.tensor([3, 3])), G(z, torch.tensor([4, 4])))

@@ -21,7 +21,7 @@ TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, 
     ("d_steps", 0, "positive integer"),
     ("lr_g", 0.0, "(0, 1)"),
     ("n_classes", 7, "0 (unconditional) or 10"),
-    ("conditioning", "film", "one of ('concat', 'projection')"),
+    ("conditioning", "film", "one of ('concat', 'projection', 'cbn')"),
     ("n_per_class", 0, "positive integer"),
     ("batch_size", 2.5, "positive integer"),
 ])
@@ -29,6 +29,11 @@ def test_bad_config_names_parameter_and_allowed_values(field, value, allowed):
     with pytest.raises(ConfigError) as info:
         GanConfig(**{field: value})
     assert field in str(info.value) and allowed in str(info.value)
+
+
+def test_cbn_needs_batch_norm_in_the_generator():
+    with pytest.raises(ConfigError, match="norm_g='virtual' is not allowed: norm_g must be 'batch' when conditioning is 'cbn'"):
+        GanConfig(n_classes=10, conditioning="cbn", norm_g="virtual")
 
 
 def test_replace_rejects_unknown_parameters():
@@ -189,3 +194,14 @@ def test_sigkill_mid_epoch_then_rerun_matches_an_uninterrupted_run(tmp_path, mon
     assert resumed.history == reference.history
     for name, tensor in reference.generator_package["state_dict"].items():
         assert torch.equal(tensor, resumed.generator_package["state_dict"][name]), name
+
+
+def test_long_runs_on_few_images_record_a_bounded_number_of_grids():
+    from ganutils.train import sample_epochs
+
+    assert sample_epochs(TINY.replace(epochs=6)) == [1, 2, 3, 4, 5, 6]
+    long = TINY.replace(epochs=45, n_per_class=4, batch_size=16, d_steps=5)  # 2 D steps an epoch: G steps are rare
+    assert len(sample_epochs(long)) <= 23 and sample_epochs(long)[-1] == 45
+    run = train(long, progress=False)
+    assert run.samples.shape[0] == len(sample_epochs(long))
+    assert len(run.history["loss_g"]) == 45 * 2 // 5

@@ -1,0 +1,54 @@
+"""Synthetic training data for the classifier (Q4): pools, confidence, mixing, strategies.
+
+Every strategy trains the same classifier architecture for the same number of
+steps per phase, so differences between strategies come from the data.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ganutils.artifacts import SampleGenerator
+from ganutils.classifier import Classifier, ClassifierConfig, fit_classifier, predict
+
+STRATEGIES = ("real only", "mix", "filtered mix", "pretrain + fine-tune", "synthetic only")
+
+
+def synthetic_pool(generator: SampleGenerator, per_class: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """`per_class` generated images of every digit, with the labels they were asked for."""
+    labels = torch.arange(10).repeat_interleave(per_class)
+    return generator.generate(labels=labels, seed=seed), labels
+
+
+def label_confidence(classifier: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The classifier's probability of the intended label for each image."""
+    logits, _ = predict(classifier, x)
+    return torch.softmax(logits, 1)[torch.arange(len(y)), y]
+
+
+def fit(x: torch.Tensor, y: torch.Tensor, seed: int, steps: int, batch_size: int,
+        init: Classifier | None = None) -> Classifier:
+    return fit_classifier(x, y, ClassifierConfig(batch_size=batch_size, seed=seed), progress=False, init=init,
+                          steps=steps)
+
+
+def train_strategy(strategy: str, real: tuple[torch.Tensor, torch.Tensor], synthetic: tuple[torch.Tensor, torch.Tensor],
+                   seed: int, steps: int, batch_size: int, keep: torch.Tensor | None = None) -> Classifier:
+    """One classifier trained by `strategy` on real and synthetic (images, labels).
+
+    "filtered mix" uses only the synthetic images where `keep` is True; "pretrain + fine-tune"
+    trains on synthetic images, then continues on the real ones (two phases of `steps`)."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    (xr, yr), (xs, ys) = real, synthetic
+    if strategy == "real only":
+        return fit(xr, yr, seed, steps, batch_size)
+    if strategy == "synthetic only":
+        return fit(xs, ys, seed, steps, batch_size)
+    if strategy == "pretrain + fine-tune":
+        return fit(xr, yr, seed, steps, batch_size, init=fit(xs, ys, seed, steps, batch_size))
+    if strategy == "filtered mix":
+        if keep is None:
+            raise ValueError("the filtered mix needs `keep`, a mask over the synthetic images")
+        xs, ys = xs[keep], ys[keep]
+    return fit(torch.cat([xr, xs]), torch.cat([yr, ys]), seed, steps, batch_size)

@@ -1,0 +1,286 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Q4 · Do synthetic digits help a classifier that sees few real ones?
+#
+# With all 60,000 real digits the Q3 classifier is already near its ceiling,
+# so we ask the question where it can matter: a classifier that sees only $n$
+# real images per digit, helped by digits from the published CGAN. Every
+# classifier has the Q3 architecture and is trained for the same number of
+# steps (per phase), so differences come from the data. Every cell is a mean
+# over seeds (each seed draws its own real images and its own initialisation),
+# shown with its standard deviation; accuracy is always on the 10,000 real test
+# images, and every choice (the confidence threshold) is made on a validation
+# split of the *training* set.
+#
+# **Where the information comes from.** The published CGAN learned from all
+# 60k labelled images, so its samples carry far more than $n$ real images per
+# digit do. Experiments A-C therefore measure how well that knowledge *transfers
+# through generated images*, not whether a GAN creates information. The last
+# experiment trains a CGAN on the same $n$ images the classifier sees.
+
+# %% tags=["parameters"]
+profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
+seeds = 3  # seeds per cell (real subset, initialisation, batch order)
+progress = False
+publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
+
+# %%
+import hashlib
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import torch
+
+from ganutils import artifacts, cache, experiments, plots, synthetic
+from ganutils.classifier import accuracy, train_classifier
+from ganutils.data import load_mnist, subset_per_class
+from ganutils.io import sha256
+from ganutils.report import glue
+from ganutils.train import train
+
+experiments.check_profile(profile)
+experiments.check_seeds(seeds)
+publish = experiments.resolve_publish(publish, profile)
+figures = "../book/figures" if publish else None
+settings = experiments.RETRAIN[profile]
+x_train, y_train = load_mnist(train=True)
+x_test, y_test = load_mnist(train=False)
+reference_classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
+cgan_baseline, cgan_variants = experiments.cgan_variants(profile)
+if profile == "report":
+    generator, generator_id = artifacts.load_generator("../models/cgan.pt"), sha256("../models/cgan.pt")
+else:
+    smoke_run = train(cgan_variants["projection D"], progress=progress)
+    generator, generator_id = smoke_run.generator, cache.config_key(smoke_run.config)
+steps, batch_size = settings["steps"], settings["batch_size"]
+
+# %% [markdown]
+# ## Data
+#
+# The real images for $n$ per digit and seed $s$ are the first $n$ of a seeded
+# per-digit shuffle of the training set (so the subsets for one seed are
+# nested). A validation split of training images outside every such subset
+# chooses the confidence threshold. The synthetic pool holds an equal number
+# of CGAN samples per digit.
+
+# %%
+largest = max(max(settings["real_per_class"]), settings["portion_pool"])
+used = torch.cat([subset_per_class(y_train, largest, seed=s) for s in range(seeds)])
+outside = torch.ones(len(y_train), dtype=torch.bool)
+outside[used] = False
+candidates = torch.nonzero(outside).flatten()
+validation = candidates[torch.randperm(len(candidates), generator=torch.Generator().manual_seed(123))
+                        [: settings["validation"]]]
+x_val, y_val = x_train[validation], y_train[validation]
+x_syn, y_syn = synthetic.synthetic_pool(generator, settings["pool_per_class"], seed=30_000)
+confidence = synthetic.label_confidence(reference_classifier, x_syn, y_syn)
+
+
+def real(n, seed):
+    """The n real training images per digit of seed `seed` (none for n = 0)."""
+    if n == 0:
+        return x_train[:0], y_train[:0]
+    idx = subset_per_class(y_train, n, seed=seed)
+    return x_train[idx], y_train[idx]
+
+
+def run(strategy, n, seed, synthetic_data=(x_syn, y_syn), keep=None, tag="", evaluate_on="test"):
+    """Test (or validation) accuracy of one classifier, cached by everything it depends on."""
+    uses_synthetic = strategy != "real only"
+    spec = dict(strategy=strategy, n=n, seed=seed, steps=steps, batch_size=batch_size, evaluate_on=evaluate_on,
+                tag=tag if uses_synthetic else "", generator=generator_id if uses_synthetic else None,
+                synthetic=len(synthetic_data[1]) if uses_synthetic else 0,
+                keep=None if keep is None else hashlib.sha256(keep.numpy().tobytes()).hexdigest()[:16])
+
+    def compute():
+        model = synthetic.train_strategy(strategy, real(n, seed), synthetic_data, seed, steps, batch_size, keep)
+        x_eval, y_eval = (x_test, y_test) if evaluate_on == "test" else (x_val, y_val)
+        return {"accuracy": 100 * accuracy(model, x_eval, y_eval)}
+
+    return cache.memo("retrain", spec, compute)["accuracy"]
+
+
+def mean_std(values):
+    return f"{np.mean(values):.1f} ± {np.std(values, ddof=1) if len(values) > 1 else 0:.1f}"
+
+
+print(f"{len(y_syn)} synthetic images ({settings['pool_per_class']} per digit); validation {len(y_val)} images; "
+      f"{steps} steps of batch {batch_size} per training phase; {seeds} seeds")
+
+# %% [markdown]
+# ## Choosing the confidence threshold on validation data
+#
+# The filtered mix keeps only synthetic images to which the Q3 classifier
+# (trained on all real data, as the brief suggests) gives the intended label a
+# probability of at least $\tau$. $\tau$ is chosen by validation accuracy with
+# the middle real-data size, seed 0.
+
+# %%
+n_mid = sorted(settings["real_per_class"])[len(settings["real_per_class"]) // 2]
+threshold_scores = {tau: run("filtered mix", n_mid, 0, keep=confidence >= tau, evaluate_on="validation")
+                    for tau in settings["thresholds"]}
+tau = max(threshold_scores, key=threshold_scores.get)
+keep = confidence >= tau
+glue("q4_tau", tau)
+glue("q4_kept_pct", 100 * keep.float().mean().item())
+glue("q4_n_mid", n_mid)
+pd.DataFrame({"validation accuracy %": threshold_scores,
+              "synthetic images kept %": {t: 100 * (confidence >= t).float().mean().item() for t in threshold_scores}})
+
+# %% [markdown]
+# ## A. Strategies against the number of real images
+#
+# * **real only**: the $n$ real images per digit;
+# * **mix**: real and all synthetic images, batches drawn uniformly from the union;
+# * **filtered mix**: the same with only the synthetic images that pass $\tau$;
+# * **pretrain + fine-tune**: train on synthetic images, then continue on the real ones;
+# * **synthetic only**: no real image at all (the "classification accuracy score",
+#   train on synthetic, test on real), the same for every $n$.
+
+# %%
+strategies = ["real only", "mix", "filtered mix", "pretrain + fine-tune"]
+scores = {}
+for n in settings["real_per_class"]:
+    for strategy in strategies:
+        scores[(n, strategy)] = [run(strategy, n, s, keep=keep if strategy == "filtered mix" else None)
+                                 for s in range(seeds)]
+synthetic_only = [run("synthetic only", 0, s) for s in range(seeds)]
+full_real = 100 * train_classifier(experiments.CLASSIFIER[profile], progress=progress).test_accuracy
+table_a = pd.DataFrame({strategy: {n: mean_std(scores[(n, strategy)]) for n in settings["real_per_class"]}
+                        for strategy in strategies})
+table_a.index.name = "real per digit"
+glue("q4_synthetic_only", float(np.mean(synthetic_only)))
+glue("q4_synthetic_only_std", float(np.std(synthetic_only, ddof=1)) if seeds > 1 else 0.0)
+glue("q4_full_real", full_real)
+table_a
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3.8))
+sizes = list(settings["real_per_class"])
+for strategy in strategies:
+    values = np.array([scores[(n, strategy)] for n in sizes])
+    mean, std = values.mean(1), values.std(1, ddof=1) if seeds > 1 else np.zeros(len(sizes))
+    ax.plot(sizes, mean, marker="o", label=strategy)
+    ax.fill_between(sizes, mean - std, mean + std, alpha=0.2)
+ax.axhline(np.mean(synthetic_only), color="k", ls="--", lw=1, label="synthetic only")
+ax.axhline(full_real, color="k", ls=":", lw=1, label="all 60k real (Q3)")
+ax.set_xscale("log")
+ax.set_xlabel("real images per digit")
+ax.set_ylabel("test accuracy %")
+ax.legend(fontsize=7)
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q4_strategies.png")
+plt.show()
+
+# %% [markdown]
+# ### The headline: 10 real images per digit (or the nearest size)
+#
+# The best strategy must beat real-only by more than three times the larger of
+# the two seed spreads to count as an improvement here.
+
+# %%
+n_key = min(settings["real_per_class"], key=lambda n: abs(n - 10))
+real_only = np.array(scores[(n_key, "real only")])
+best_strategy = max(strategies[1:], key=lambda s: np.mean(scores[(n_key, s)]))
+best = np.array(scores[(n_key, best_strategy)])
+gain = best.mean() - real_only.mean()
+spread = max(real_only.std(ddof=1), best.std(ddof=1)) if seeds > 1 else 0.0
+verdict = "beats real-only by more than 3× the seed spread" if gain > 3 * spread else "does not clear 3× the seed spread"
+for key, value in {"q4_key_n": n_key, "q4_key_real": real_only.mean(), "q4_key_real_std": spread,
+                   "q4_key_best_strategy": best_strategy, "q4_key_best": best.mean(), "q4_key_gain": gain,
+                   "q4_key_verdict": verdict}.items():
+    glue(key, value)
+print(f"n = {n_key} per digit: real only {real_only.mean():.2f}, {best_strategy} {best.mean():.2f} "
+      f"(gain {gain:.2f} points, spread {spread:.2f}): {verdict}")
+
+# %% [markdown]
+# ## B. Portions of the real and synthetic pools
+#
+# Real pool: {glue:text}`q4_portion_pool` images per digit; synthetic pool: the
+# whole synthetic set. Each is used at the listed fractions, with plain mixing
+# (0% synthetic = real only).
+
+# %%
+pool = settings["portion_pool"]
+glue("q4_portion_pool", pool)
+portions = settings["portions"]
+grid = pd.DataFrame(index=pd.Index([int(p * 100) for p in portions], name="real % of pool"),
+                    columns=pd.Index([0] + [int(p * 100) for p in portions], name="synthetic % of pool"), dtype=float)
+for p_real in portions:
+    n = max(1, int(round(p_real * pool)))
+    grid.loc[int(p_real * 100), 0] = np.mean([run("real only", n, s) for s in range(seeds)])
+    for p_syn in portions:
+        count = int(round(p_syn * settings["pool_per_class"]))
+        idx = torch.cat([torch.arange(c * settings["pool_per_class"], c * settings["pool_per_class"] + count)
+                         for c in range(10)])
+        grid.loc[int(p_real * 100), int(p_syn * 100)] = np.mean(
+            [run("mix", n, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=f"portion {p_syn}") for s in range(seeds)])
+fig, ax = plt.subplots(figsize=(5, 3))
+sns.heatmap(grid, annot=True, fmt=".1f", cmap="viridis", ax=ax)
+ax.set_title(f"test accuracy %, mean of {seeds} seeds", fontsize=9)
+fig.tight_layout()
+plots.save(fig, figures and f"{figures}/q4_portions.png")
+plt.show()
+
+# %% [markdown]
+# ## C. How many synthetic images per real one?
+#
+# At {glue:text}`q4_key_n` real images per digit, plain mixing with a growing
+# ratio of synthetic to real images (0 = real only).
+
+# %%
+ratio_rows = {}
+for ratio in settings["ratios"]:
+    count = min(settings["pool_per_class"], ratio * n_key)
+    idx = torch.cat([torch.arange(c * settings["pool_per_class"], c * settings["pool_per_class"] + count)
+                     for c in range(10)])
+    values = ([run("real only", n_key, s) for s in range(seeds)] if ratio == 0 else
+              [run("mix", n_key, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=f"ratio {ratio}")
+               for s in range(seeds)])
+    ratio_rows[ratio] = {"synthetic per digit": count, "accuracy %": mean_std(values)}
+pd.DataFrame(ratio_rows).T.rename_axis("synthetic : real")
+
+# %% [markdown]
+# ## D. A CGAN that saw only the few real images
+#
+# For each size and seed we train the Q2 projection CGAN on exactly the real
+# images the classifier gets, for a fixed number of generator steps, and
+# repeat the comparison with its samples. The confidence filter now uses the
+# real-only classifier of the same seed, since a classifier trained on all
+# real data would not exist in this setting.
+
+# %%
+own_rows = {}
+for n in settings["own_gan_sizes"]:
+    batch = min(64, 5 * n)
+    epochs = max(1, settings["own_gan_steps"] // (10 * n // batch))
+    values = {s: [] for s in ("real only", "mix", "filtered mix", "pretrain + fine-tune", "synthetic only")}
+    for s in range(seeds):
+        own = train(cgan_variants["projection D"].replace(n_per_class=n, seed=s, batch_size=batch, epochs=epochs),
+                    progress=progress)
+        own_x, own_y = synthetic.synthetic_pool(own.generator, settings["pool_per_class"], seed=30_000)
+        own_id = cache.config_key(own.config)
+        own_filter = synthetic.fit(*real(n, s), s, steps, batch_size)
+        own_keep = synthetic.label_confidence(own_filter, own_x, own_y) >= tau
+        for strategy in values:
+            keep_arg = own_keep if strategy == "filtered mix" else None
+            values[strategy].append(run(strategy, n, s, synthetic_data=(own_x, own_y), keep=keep_arg,
+                                        tag=f"own gan {own_id}"))
+    own_rows[n] = {strategy: mean_std(v) for strategy, v in values.items()}
+    glue(f"q4_own_{n}_real", float(np.mean(values["real only"])))
+    glue(f"q4_own_{n}_best", float(max(np.mean(v) for k, v in values.items() if k != "real only")))
+pd.DataFrame(own_rows).T.rename_axis("real per digit")
