@@ -46,13 +46,16 @@ def within_class_diversity(features: torch.Tensor, labels: torch.Tensor, n_class
     return out
 
 
-def inception_score(logits: torch.Tensor, splits: int = 10) -> tuple[float, float]:
+def inception_score(logits: torch.Tensor, splits: int = 10, seed: int = 0) -> tuple[float, float]:
     """exp(E_x KL(p(y|x) || p(y))) with the MNIST classifier, as mean and std over `splits` equal parts.
 
-    1 for identical predictions, K (=10) for confident predictions spread evenly over K classes."""
+    1 for identical predictions, K (=10) for confident predictions spread evenly over K classes.
+    The samples are shuffled (by `seed`) before splitting: samples ordered by class would
+    otherwise give each split a single class and a score near 1."""
     if not 1 <= splits <= len(logits):
         raise ValueError(f"splits must be in 1..{len(logits)}, got {splits}")
-    log_p = torch.log_softmax(logits.double(), 1)
+    order = torch.randperm(len(logits), generator=torch.Generator().manual_seed(seed))
+    log_p = torch.log_softmax(logits[order].double(), 1)
     scores = []
     for part in torch.tensor_split(log_p, splits):
         log_marginal = torch.logsumexp(part, 0) - math.log(len(part))

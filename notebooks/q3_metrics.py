@@ -104,24 +104,24 @@ plt.show()
 #
 # $\mathrm{IS} = \exp\bigl(\mathbb E_x\, \mathrm{KL}(p(y\mid x)\,\|\,p(y))\bigr)$,
 # between 1 (every image gets the same prediction) and 10 (confident
-# predictions spread evenly over the ten digits). It is computed on shuffled
-# samples cut into splits, and reported as mean ± std over 10 splits. Because
+# predictions spread evenly over the ten digits). The samples are shuffled
+# (ordered by class, each split would hold one digit and score near 1), cut
+# into splits, and the score is reported as mean ± std over 10 splits. Because
 # $p(y)$ is estimated inside each split, the score drops as splits get
 # smaller: the plot shows how much.
 
 # %%
-shuffle = torch.randperm(n_eval, generator=torch.Generator().manual_seed(0))
-real_shuffled = test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval]
-is_real = metrics.inception_score(real_shuffled)
-is_best = metrics.inception_score(best_logits[shuffle])
+real_sample = test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval]
+is_real = metrics.inception_score(real_sample)
+is_best = metrics.inception_score(best_logits)
 glue("q3_is_real", is_real[0])
 glue("q3_is_real_std", is_real[1])
 glue("q3_is_best", is_best[0])
 glue("q3_is_best_std", is_best[1])
 split_counts = [s for s in (1, 2, 5, 10, 20, 50, 100, 200) if s <= n_eval // 5]
 curve = pd.DataFrame({
-    "real test": [metrics.inception_score(real_shuffled, s)[0] for s in split_counts],
-    "CGAN": [metrics.inception_score(best_logits[shuffle], s)[0] for s in split_counts],
+    "real test": [metrics.inception_score(real_sample, s)[0] for s in split_counts],
+    "CGAN": [metrics.inception_score(best_logits, s)[0] for s in split_counts],
 }, index=pd.Index(split_counts, name="splits"))
 glue("q3_is_best_1split", curve.loc[1, "CGAN"])
 glue("q3_is_best_maxsplit", curve["CGAN"].iloc[-1])

@@ -11,10 +11,15 @@ def test_inception_score_closed_forms():
     identical = torch.tensor([[5.0, 1.0, 0.0, 0, 0, 0, 0, 0, 0, 0]]).repeat(100, 1)
     assert metrics.inception_score(identical, splits=10)[0] == pytest.approx(1.0)
     one_hot = torch.eye(10).repeat(10, 1) * 1000  # confident, uniform over 10 classes
-    mean, std = metrics.inception_score(one_hot, splits=10)
+    mean, std = metrics.inception_score(one_hot, splits=1)
     assert mean == pytest.approx(10.0) and std == pytest.approx(0.0, abs=1e-9)
+    # with splits, p(y) is estimated per split and the score can only fall
+    assert metrics.inception_score(one_hot, splits=10)[0] < 10.0
     with pytest.raises(ValueError, match="splits"):
         metrics.inception_score(one_hot, splits=0)
+    # samples sorted by class must not fool the split estimate of p(y)
+    sorted_by_class = (torch.eye(10) * 1000).repeat_interleave(100, 0)
+    assert metrics.inception_score(sorted_by_class, splits=10)[0] > 9
 
 
 def test_kl_to_uniform_and_coverage():
