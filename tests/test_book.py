@@ -20,7 +20,9 @@ def test_book_builds(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = tmp_path / "_build" / "html"
     chapter = (html / "notebooks" / "q1_dcgan.html").read_text()
-    assert "Discussion" in chapter and "q1_best_name" not in chapter  # glue resolved, not left as a key
+    paper = (html / "book" / "paper.html").read_text()
+    assert "Discussion" in chapter and "{glue" not in chapter
+    assert "{glue" not in paper and "q1_best_name" not in paper  # every glue role resolved to its value
     assert (html / "index.html").exists()
 
 
@@ -46,4 +48,4 @@ def test_paper_pdf_is_a_4_to_6_page_a4_paper_without_unresolved_references(tmp_p
     log = (latex / "paper.log").read_text(errors="replace")
     assert not re.search(r"(Reference|Citation) .* undefined|There were undefined references", log)
     text = subprocess.run(["pdftotext", str(latex / "paper.pdf"), "-"], capture_output=True, text=True, check=True).stdout
-    assert "??" not in text and "glue" not in text.lower()
+    assert "??" not in text and "{glue" not in text
