@@ -86,17 +86,23 @@ class SampleGenerator:
         return torch.cat(out) if out else torch.empty(0, 1, 28, 28)
 
 
-def load_generator(path: str | Path) -> SampleGenerator:
-    pkg = read_package(path, "generator")
+def generator_from_package(pkg: dict) -> SampleGenerator:
     model = Generator(**pkg["model"])
     model.load_state_dict(pkg["state_dict"])
     return SampleGenerator(model)
 
 
-def load_classifier(path: str | Path) -> nn.Module:
+def classifier_from_package(pkg: dict) -> nn.Module:
     from ganutils.classifier import Classifier
 
-    pkg = read_package(path, "classifier")
     model = Classifier(**pkg["model"])
     model.load_state_dict(pkg["state_dict"])
     return model.eval()
+
+
+def load_generator(path: str | Path) -> SampleGenerator:
+    return generator_from_package(read_package(path, "generator"))
+
+
+def load_classifier(path: str | Path) -> nn.Module:
+    return classifier_from_package(read_package(path, "classifier"))

@@ -53,20 +53,27 @@ def lock(directory: Path) -> FileLock:
     return FileLock(str(directory / ".lock"))
 
 
-def load_result(directory: Path) -> dict | None:
-    """The finished result, or None when the run is unfinished or damaged (then it is cleared)."""
-    manifest_path = directory / "manifest.json"
-    if not manifest_path.exists():
+def _load_verified(directory: Path, record: str, what: str, then: str) -> dict | None:
+    """Load the file a JSON record names after checking its sha256; None when there is no
+    record, and a warning plus a cleared directory when the file is damaged."""
+    record_path = directory / record
+    if not record_path.exists():
         return None
     try:
-        manifest = json.loads(manifest_path.read_text())
-        if sha256(directory / "result.pt") != manifest["sha256"]:
+        entry = json.loads(record_path.read_text())
+        path = directory / entry.get("file", "result.pt")
+        if sha256(path) != entry["sha256"]:
             raise ValueError("checksum mismatch")
-        return load_torch(directory / "result.pt")
+        return load_torch(path)
     except Exception as e:
-        warnings.warn(f"{directory.name}: cached result is damaged ({e}); retraining", DamagedFileWarning, stacklevel=2)
+        warnings.warn(f"{directory.name}: {what} is damaged ({e}); {then}", DamagedFileWarning, stacklevel=3)
         clear(directory)
         return None
+
+
+def load_result(directory: Path) -> dict | None:
+    """The finished result, or None when the run is unfinished or damaged (then it is cleared)."""
+    return _load_verified(directory, "manifest.json", "cached result", "retraining")
 
 
 def save_result(directory: Path, result: dict, config: Any) -> None:
@@ -80,19 +87,7 @@ def save_result(directory: Path, result: dict, config: Any) -> None:
 
 def load_checkpoint(directory: Path) -> dict | None:
     """The latest verified checkpoint, or None (a damaged one is reported and dropped)."""
-    progress_path = directory / "progress.json"
-    if not progress_path.exists():
-        return None
-    try:
-        progress = json.loads(progress_path.read_text())
-        path = directory / progress["file"]
-        if sha256(path) != progress["sha256"]:
-            raise ValueError("checksum mismatch")
-        return load_torch(path)
-    except Exception as e:
-        warnings.warn(f"{directory.name}: checkpoint is damaged ({e}); training from scratch", DamagedFileWarning, stacklevel=2)
-        clear(directory)
-        return None
+    return _load_verified(directory, "progress.json", "checkpoint", "training from scratch")
 
 
 def save_checkpoint(directory: Path, state: dict, epoch: int) -> None:

@@ -19,7 +19,7 @@ from torch import nn
 from tqdm import tqdm
 
 from ganutils import cache
-from ganutils.artifacts import package
+from ganutils.artifacts import classifier_from_package, package
 from ganutils.data import load_mnist
 
 FEATURES = 128
@@ -175,6 +175,5 @@ def train_classifier(config: ClassifierConfig, progress: bool = True) -> Classif
                       "classifier": package("classifier", model, model.kwargs),
                       "test_accuracy": accuracy(model, x_test, y_test), "seconds": seconds}
             cache.save_result(directory, result, config)
-    model = Classifier(**result["classifier"]["model"])
-    model.load_state_dict(result["classifier"]["state_dict"])
-    return ClassifierRun(config, model.eval(), result["test_accuracy"], result["seconds"], result["classifier"])
+    model = classifier_from_package(result["classifier"])
+    return ClassifierRun(config, model, result["test_accuracy"], result["seconds"], result["classifier"])

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from ganutils import cache
-from ganutils.artifacts import SampleGenerator, package
+from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.data import batches, load_mnist, subset_per_class
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
@@ -133,9 +133,7 @@ class GanRun:
 
     @property
     def generator(self) -> SampleGenerator:
-        model = Generator(**self.generator_package["model"])
-        model.load_state_dict(self.generator_package["state_dict"])
-        return SampleGenerator(model)
+        return generator_from_package(self.generator_package)
 
 
 def sample_epochs(config: GanConfig) -> list[int]:
