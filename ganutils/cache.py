@@ -38,8 +38,21 @@ def runs_root() -> Path:
     return Path(os.environ.get("GANUTILS_RUNS", Path(__file__).resolve().parent.parent / "runs"))
 
 
+def config_data(config: Any) -> dict:
+    """The values that identify a config. Fields added after runs were cached carry
+    `metadata={"key": "if-changed"}` and join the key only when set away from their default,
+    so adding an option does not invalidate every earlier run."""
+    if not dataclasses.is_dataclass(config):
+        return dict(config)
+    data = dataclasses.asdict(config)
+    for f in dataclasses.fields(config):
+        if f.metadata.get("key") == "if-changed" and getattr(config, f.name) == f.default:
+            del data[f.name]
+    return data
+
+
 def config_key(config: Any) -> str:
-    data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    data = config_data(config)
     text = json.dumps({"code_version": CODE_VERSION, **data}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

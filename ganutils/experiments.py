@@ -15,6 +15,12 @@ CLASSIFIER = {
     "smoke": ClassifierConfig(epochs=2, n_train=4000, batch_size=64),
     "report": ClassifierConfig(),
 }
+# a second classifier (another seed, shorter training) that no model was trained against: Q5 scores
+# class-loss models through it, since the frozen-classifier loss optimises what CLASSIFIER measures
+JUDGE = {
+    "smoke": ClassifierConfig(epochs=1, n_train=2000, batch_size=64, seed=1),
+    "report": ClassifierConfig(epochs=4, seed=1),
+}
 EVAL_SAMPLES = {"smoke": 1000, "report": 10_000}  # generated images scored per run
 DCGAN_BUDGET = {
     "smoke": dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64),
@@ -25,16 +31,25 @@ CGAN_BUDGET = {
     "report": dict(epochs=6, width_g=32, width_d=32, n_classes=10),
 }
 
+# Q2: the best design of the short comparison, trained again for longer with every seed; this one is published
+CGAN_LONG = {"smoke": dict(epochs=2), "report": dict(epochs=20)}
+
 
 # Q4: classifiers trained on few real digits plus synthetic ones, all for the same number of steps.
 RETRAIN = {
-    "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, batch_size=32, validation=500,
+    "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, batch_size=32, validation=500, test_images=500,
                   thresholds=(0.5, 0.9), portions=(0.5, 1.0), portion_pool=10, ratios=(0, 1, 3),
                   own_gan_sizes=(5,), own_gan_steps=30),
     "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=150, batch_size=64,
-                   validation=5000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
+                   validation=5000, test_images=10_000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
                    portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1500),
 }
+
+
+# Q5: PCA as a generative model, with this many components per digit
+PCA_COMPONENTS = {"smoke": (2, 10), "report": (2, 5, 10, 20, 50)}
+# Q5: sample counts at which the metrics' dependence on n is measured, and draws per count
+SAMPLE_COUNTS = {"smoke": ((100, 300), 2), "report": ((100, 250, 500, 1000, 2500, 5000, 10_000), 5)}
 
 
 def check_profile(profile: str) -> str:
@@ -90,4 +105,14 @@ def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "G double width": baseline.replace(width_g=2 * baseline.width_g),
         # not a one-change variant: the two single changes expected to help, combined
         "projection D + smoothing": baseline.replace(conditioning="projection", real_label=0.9),
+    }
+
+
+def class_loss_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
+    """Q5: the best Q2 design (projection D + label smoothing) with a classification loss added."""
+    _, variants = cgan_variants(profile)
+    plain = variants["projection D + smoothing"]
+    return plain, {
+        "AC-GAN head": plain.replace(class_loss="auxiliary"),
+        "frozen classifier": plain.replace(class_loss="frozen", frozen_classifier=CLASSIFIER[check_profile(profile)]),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
@@ -149,3 +150,32 @@ def density_coverage(real: torch.Tensor, fake: torch.Tensor, k: int = 5,
     nearest_fake = torch.cat([torch.cdist(real[s : s + 2048], fake).min(1).values for s in range(0, len(real), 2048)])
     coverage = (nearest_fake <= radii).float().mean()
     return float(density), float(coverage)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The real feature set every model is scored against, with its k-NN radii measured once."""
+
+    features: torch.Tensor
+    radii_k3: torch.Tensor
+    radii_k5: torch.Tensor
+
+    @classmethod
+    def of(cls, features: torch.Tensor) -> Reference:
+        return cls(features.float(), knn_radii(features, 3), knn_radii(features, 5))
+
+
+def all_metrics(logits: torch.Tensor, features: torch.Tensor, reference: Reference,
+                requested: torch.Tensor | None = None) -> dict[str, float]:
+    """Every Q3 metric of one sample set: success (when the labels asked for are given), IS,
+    FID, KID (x1e3; 100 subsets of up to 1,000), precision/recall (k=3), density/coverage (k=5)."""
+    precision, recall = precision_recall(reference.features, features, k=3, real_radii=reference.radii_k3)
+    density, coverage = density_coverage(reference.features, features, k=5, real_radii=reference.radii_k5)
+    kid, _ = kernel_inception_distance(reference.features, features, subsets=100, subset_size=min(1000, len(features)))
+    return {
+        "success %": math.nan if requested is None else 100 * (logits.argmax(1) == requested).float().mean().item(),
+        "IS": inception_score(logits)[0],
+        "FID": frechet_distance(reference.features, features),
+        "KID ×1e3": 1e3 * kid,
+        "precision": precision, "recall": recall, "density": density, "coverage": coverage,
+    }

@@ -11,6 +11,8 @@ capacity ratios), `depth` (extra 3x3 conv blocks at 14x14 for depth ratios),
                 features added to its logit (Miyato & Koyama 2018);
   "cbn"         G: class-conditional batch norm (per-class scale and shift after
                 every normalisation, no label input); D: projection.
+`classify=True` gives D a second head that predicts the class from its
+features, the auxiliary classifier of AC-GAN (Odena et al. 2017).
 
 Shapes (w = width):
   G: z (+ one-hot y) -> Linear -> 2w x 7 x 7 -> ConvT -> w x 14 x 14 -> [depth x Conv3x3]
@@ -159,9 +161,11 @@ class Generator(nn.Module):
 
 class Discriminator(nn.Module):
     def __init__(self, width: int = 64, depth: int = 0, norm: str = "batch", n_classes: int = 0,
-                 conditioning: str = "concat", n_ref: int = 64):
+                 conditioning: str = "concat", n_ref: int = 64, classify: bool = False):
         super().__init__()
         _check(norm, conditioning)
+        if classify and not n_classes:
+            raise ValueError("classify=True (an auxiliary class head) needs n_classes > 0")
         self.n_classes, self.conditioning, self.norm, self.n_ref = n_classes, conditioning, norm, n_ref
         label_maps = n_classes if (n_classes and conditioning == "concat") else 0
         self.conv1 = nn.Conv2d(1 + label_maps, width, 4, 2, 1)
@@ -173,6 +177,7 @@ class Discriminator(nn.Module):
         self.projection = bool(n_classes) and conditioning in ("projection", "cbn")
         if self.projection:
             self.embed = nn.Embedding(n_classes, 2 * width * 7 * 7)
+        self.classifier = nn.Linear(2 * width * 7 * 7, n_classes) if classify else None
         if norm == "virtual":  # filled with real images by `set_reference` before training
             self.register_buffer("x_ref", torch.zeros(n_ref, 1, 28, 28))
             self.register_buffer("y_ref", torch.zeros(n_ref, dtype=torch.long))
@@ -183,8 +188,11 @@ class Discriminator(nn.Module):
             self.x_ref.copy_(x[: self.n_ref])
             self.y_ref.copy_(y[: self.n_ref])
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        """Logits of 'real', shape (N,)."""
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """Logits of 'real', shape (N,); with `with_classes`, also the auxiliary head's class logits (N, n_classes)."""
+        if with_classes and self.classifier is None:
+            raise ValueError("this discriminator has no class head: build it with classify=True")
         if self.n_classes and y is None:
             raise ValueError("this discriminator is class-conditional: pass labels y")
         if self.norm == "virtual":
@@ -200,7 +208,10 @@ class Discriminator(nn.Module):
         out = self.head(h).squeeze(1)
         if self.projection:
             out = out + (self.embed(y) * h).sum(1)
-        return out[self.n_ref :] if self.norm == "virtual" else out
+        start = self.n_ref if self.norm == "virtual" else 0
+        if with_classes:
+            return out[start:], self.classifier(h)[start:]
+        return out[start:]
 
 
 def n_parameters(module: nn.Module) -> int:

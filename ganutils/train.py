@@ -11,13 +11,18 @@ Losses (logits l, sigma the logistic function, softplus(t) = log(1 + e^t)):
   G, saturating:     mean log(1 - sigma(l_fake)) = -mean softplus(l_fake)   (the minimax game)
   G, nonsaturating:  -mean log sigma(l_fake)      =  mean softplus(-l_fake)
 `real_label < 1` is one-sided label smoothing (Salimans et al. 2016).
+
+A class loss (conditional models only, weight lambda = class_weight, CE = cross-entropy):
+  "auxiliary"  AC-GAN (Odena et al. 2017): D gets a class head c(x);
+               D adds lambda * [CE(c(x_real), y) + CE(c(G(z, y)), y)], G adds lambda * CE(c(G(z, y)), y)
+  "frozen"     G adds lambda * CE(C(G(z, y)), y) for a pretrained classifier C that is never updated
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -25,10 +30,13 @@ from tqdm import tqdm
 
 from ganutils import cache
 from ganutils.artifacts import SampleGenerator, generator_from_package, package
+from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import batches, load_mnist, subset_per_class
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
+CLASS_LOSSES = ("none", "auxiliary", "frozen")
+_ADDED = {"key": "if-changed"}  # options added after runs were cached: unused, they leave run keys unchanged
 SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch (at most MAX_SAMPLE_GRIDS times a run)
 MAX_SAMPLE_GRIDS = 20
 
@@ -80,6 +88,10 @@ class GanConfig:
     seed: int = 0
     n_per_class: int | None = None
     bf16: bool = True
+    # a classification loss (Q5)
+    class_loss: str = field(default="none", metadata=_ADDED)
+    class_weight: float = field(default=1.0, metadata=_ADDED)
+    frozen_classifier: ClassifierConfig | None = field(default=None, metadata=_ADDED)  # C for class_loss="frozen"
 
     def __post_init__(self) -> None:
         for name in ("z_dim", "width_g", "width_d", "d_steps", "batch_size", "epochs"):
@@ -105,6 +117,15 @@ class GanConfig:
         if self.n_per_class is not None:
             _positive_int("n_per_class", self.n_per_class)
         _require(isinstance(self.bf16, bool), "bf16", self.bf16, "True or False")
+        _require(self.class_loss in CLASS_LOSSES, "class_loss", self.class_loss, f"one of {CLASS_LOSSES}")
+        _require(self.class_loss == "none" or self.n_classes, "class_loss", self.class_loss,
+                 "'none' for an unconditional GAN (n_classes=0)")
+        _require(isinstance(self.class_weight, (int, float)) and 0 < self.class_weight <= 100, "class_weight",
+                 self.class_weight, "a weight in (0, 100]")
+        frozen = self.class_loss == "frozen"
+        _require(isinstance(self.frozen_classifier, ClassifierConfig) if frozen else self.frozen_classifier is None,
+                 "frozen_classifier", self.frozen_classifier,
+                 "a ClassifierConfig when class_loss='frozen', else None")
 
     def replace(self, **changes) -> GanConfig:
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
@@ -119,7 +140,8 @@ class GanConfig:
         return kwargs
 
     def discriminator_kwargs(self) -> dict:
-        return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes, conditioning=self.conditioning)
+        return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes,
+                    conditioning=self.conditioning, classify=self.class_loss == "auxiliary")
 
 
 @dataclass
@@ -134,6 +156,10 @@ class GanRun:
     @property
     def generator(self) -> SampleGenerator:
         return generator_from_package(self.generator_package)
+
+    def publishable(self) -> dict:
+        """The generator's package plus how it was trained, for a file under models/."""
+        return self.generator_package | {"trained": {"config": dataclasses.asdict(self.config), "seconds": self.seconds}}
 
 
 def sample_epochs(config: GanConfig) -> list[int]:
@@ -177,17 +203,24 @@ def train(config: GanConfig, progress: bool = True) -> GanRun:
 
 
 def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_real, y_real, z, y_fake,
-             g_step: bool = True) -> torch.Tensor | None:
+             g_step: bool = True, classifier: torch.nn.Module | None = None) -> torch.Tensor | None:
     """One discriminator update and, if `g_step`, one generator update on the same fake batch.
 
-    Returns (loss_d, loss_g, mean D(x), mean D(G(z))) as a tensor without a host sync, or None
-    when no generator step was taken."""
+    `classifier` is the frozen C of class_loss="frozen". Returns (loss_d, loss_g, mean D(x),
+    mean D(G(z))) as a tensor without a host sync, or None when no generator step was taken."""
+    auxiliary = config.class_loss == "auxiliary"
     with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
         with torch.set_grad_enabled(g_step):
             fake = G(z, y_fake)
-        logits_real = D(x_real, y_real)
-        logits_fake = D(fake.detach(), y_fake)
+        if auxiliary:
+            (logits_real, classes_real), (logits_fake, classes_fake) = (
+                D(x_real, y_real, with_classes=True), D(fake.detach(), y_fake, with_classes=True))
+        else:
+            logits_real, logits_fake = D(x_real, y_real), D(fake.detach(), y_fake)
         loss_d = d_loss(logits_real.float(), logits_fake.float(), config.real_label)
+        if auxiliary:
+            loss_d = loss_d + config.class_weight * (F.cross_entropy(classes_real.float(), y_real)
+                                                     + F.cross_entropy(classes_fake.float(), y_fake))
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
@@ -195,7 +228,13 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
         return None
     D.requires_grad_(False)  # G's step needs gradients through D, not D's own (they would be discarded)
     with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
-        loss_g = g_loss(config.loss, D(fake, y_fake).float())
+        if auxiliary:
+            logits, classes = D(fake, y_fake, with_classes=True)
+            loss_g = g_loss(config.loss, logits.float()) + config.class_weight * F.cross_entropy(classes.float(), y_fake)
+        else:
+            loss_g = g_loss(config.loss, D(fake, y_fake).float())
+        if config.class_loss == "frozen":
+            loss_g = loss_g + config.class_weight * F.cross_entropy(classifier(fake).float(), y_fake)
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     D.requires_grad_(True)
@@ -253,6 +292,10 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
     fixed_y = (torch.arange(SAMPLE_GRID) // (SAMPLE_GRID // 10)).to(device) if config.n_classes else None
     opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1, config.beta2), foreach=True)
     opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=(config.beta1, config.beta2), foreach=True)
+    classifier = None
+    if config.class_loss == "frozen":
+        classifier = train_classifier(config.frozen_classifier, progress=False).model.to(device).eval()
+        classifier.requires_grad_(False)  # gradients flow through C to G's images, never into C
 
     history: dict[str, list[float]] = {k: [] for k in ("loss_d", "loss_g", "d_real", "d_fake", "epoch")}
     samples: list[torch.Tensor] = []
@@ -280,7 +323,8 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
             y_fake = _fake_labels(config, config.batch_size, rng)
             d_steps_done = epoch * steps_per_epoch + step + 1  # counted across epochs: G steps never skip a boundary
             stats = gan_step(G, D, opt_g, opt_d, config, x_real, y_real if config.n_classes else None, z,
-                             None if y_fake is None else y_fake.to(device), g_step=d_steps_done % config.d_steps == 0)
+                             None if y_fake is None else y_fake.to(device), g_step=d_steps_done % config.d_steps == 0,
+                             classifier=classifier)
             if stats is not None:
                 logged.append(stats)
             bar.update()

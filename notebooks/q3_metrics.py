@@ -147,31 +147,15 @@ curve.T.style.format(precision=3)
 # training images the same way: the floor any generator is measured against.
 
 # %%
-radii_k3, radii_k5 = metrics.knn_radii(test_features, 3), metrics.knn_radii(test_features, 5)
-
-
-def all_metrics(logits, features, requested=None):
-    precision, recall = metrics.precision_recall(test_features, features, k=3, real_radii=radii_k3)
-    density, coverage = metrics.density_coverage(test_features, features, k=5, real_radii=radii_k5)
-    kid, _ = metrics.kernel_inception_distance(test_features, features, subsets=100,
-                                              subset_size=min(1000, len(features)))
-    return {
-        "success %": np.nan if requested is None else 100 * (logits.argmax(1) == requested).float().mean().item(),
-        "IS": metrics.inception_score(logits)[0],
-        "FID": metrics.frechet_distance(test_features, features),
-        "KID ×1e3": 1e3 * kid,
-        "precision": precision, "recall": recall, "density": density, "coverage": coverage,
-    }
-
-
+reference = metrics.Reference.of(test_features)
 train_sample = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(1))[:n_eval]
 real_logits, real_features = predict(classifier, x_train[train_sample])
-rows = {"real (train)": all_metrics(real_logits, real_features, y_train[train_sample])}
+rows = {"real (train)": metrics.all_metrics(real_logits, real_features, reference, y_train[train_sample])}
 names = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
 for name, config in names.items():
     images = train(config, progress=progress).generator.generate(labels=labels, seed=20_000)
     logits, features = predict(classifier, images)
-    rows[name] = all_metrics(logits, features, labels)
+    rows[name] = metrics.all_metrics(logits, features, reference, labels)
 table = pd.DataFrame(rows).T
 short = {"success %": "success", "IS": "is", "FID": "fid", "KID ×1e3": "kid", "precision": "precision",
          "recall": "recall", "density": "density", "coverage": "coverage"}

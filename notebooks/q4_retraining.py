@@ -58,7 +58,7 @@ publish = experiments.resolve_publish(publish, profile)
 figures = "../book/figures" if publish else None
 settings = experiments.RETRAIN[profile]
 x_train, y_train = load_mnist(train=True)
-x_test, y_test = load_mnist(train=False)
+x_test, y_test = (t[: settings["test_images"]] for t in load_mnist(train=False))
 reference_classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
 cgan_baseline, cgan_variants = experiments.cgan_variants(profile)
 if profile == "report":

@@ -102,3 +102,15 @@ def test_class_conditional_batchnorm_changes_style_by_label_only_through_the_nor
                 m.bias.weight[3] += 1.0
     z = torch.randn(2, 100)
     assert not torch.allclose(G(z, torch.tensor([3, 3])), G(z, torch.tensor([4, 4])))
+
+
+def test_auxiliary_class_head():
+    D = Discriminator(width=8, n_classes=10, conditioning="projection", classify=True)
+    x, y = torch.randn(6, 1, 28, 28), torch.randint(0, 10, (6,))
+    logits, classes = D(x, y, with_classes=True)
+    assert logits.shape == (6,) and classes.shape == (6, 10)
+    assert torch.equal(D(x, y), logits)
+    with pytest.raises(ValueError, match="needs n_classes"):
+        Discriminator(width=8, classify=True)
+    with pytest.raises(ValueError, match="no class head"):
+        Discriminator(width=8, n_classes=10)(x, y, with_classes=True)

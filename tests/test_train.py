@@ -1,12 +1,17 @@
+import dataclasses
 import math
 import warnings
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from ganutils import cache
 from ganutils.cache import DamagedFileWarning
-from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, train
+from ganutils.classifier import ClassifierConfig, train_classifier
+from ganutils.data import load_mnist
+from ganutils.models import Discriminator, Generator
+from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, train
 
 TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, seed=3)
 
@@ -24,11 +29,69 @@ TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, 
     ("conditioning", "film", "one of ('concat', 'projection', 'cbn')"),
     ("n_per_class", 0, "positive integer"),
     ("batch_size", 2.5, "positive integer"),
+    ("class_loss", "hinge", "one of ('none', 'auxiliary', 'frozen')"),
+    ("class_loss", "auxiliary", "'none' for an unconditional GAN"),
+    ("class_weight", 0, "a weight in (0, 100]"),
+    ("frozen_classifier", ClassifierConfig(), "a ClassifierConfig when class_loss='frozen', else None"),
 ])
 def test_bad_config_names_parameter_and_allowed_values(field, value, allowed):
     with pytest.raises(ConfigError) as info:
         GanConfig(**{field: value})
     assert field in str(info.value) and allowed in str(info.value)
+
+
+def test_frozen_class_loss_needs_a_classifier_config():
+    with pytest.raises(ConfigError, match="frozen_classifier=None is not allowed"):
+        GanConfig(n_classes=10, class_loss="frozen")
+
+
+def test_added_options_leave_earlier_run_keys_unchanged():
+    # the key of a config that does not use the class-loss options is what it was before they existed
+    before = {k: v for k, v in dataclasses.asdict(TINY).items()
+              if k not in ("class_loss", "class_weight", "frozen_classifier")}
+    assert cache.config_key(TINY) == cache.config_key(before)
+    conditional = TINY.replace(n_classes=10)
+    assert cache.config_key(conditional.replace(class_loss="auxiliary")) != cache.config_key(conditional)
+    assert cache.config_key(conditional.replace(class_loss="auxiliary", class_weight=0.5)) != cache.config_key(
+        conditional.replace(class_loss="auxiliary"))
+
+
+def _steps_with_class_loss(config, classifier=None, steps=60):
+    """`steps` calls of the loop's own gan_step on real digits; returns G, D."""
+    torch.manual_seed(0)
+    G, D = Generator(**config.generator_kwargs()), Discriminator(**config.discriminator_kwargs())
+    opt_g, opt_d = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999)) for m in (G, D))
+    x, y = load_mnist(train=True)
+    for i in range(steps):
+        idx = torch.arange(i * 32, (i + 1) * 32)
+        gan_step(G, D, opt_g, opt_d, config, x[idx], y[idx], torch.randn(32, config.z_dim), y[idx].roll(1),
+                 classifier=classifier)
+    return G, D
+
+
+def test_class_losses_act_on_the_player_they_name():
+    """The frozen classifier's loss makes G's digits more readable as the requested label than
+    the same steps without it; the auxiliary head learns to classify real digits."""
+    judge_config = ClassifierConfig(epochs=1, n_train=2000, batch_size=64)
+    judge = train_classifier(judge_config, progress=False).model.eval().requires_grad_(False)
+    base = GanConfig(width_g=16, width_d=16, n_classes=10, conditioning="projection", batch_size=32)
+    labels = torch.arange(10).repeat_interleave(20)
+    z = torch.randn(len(labels), base.z_dim, generator=torch.Generator().manual_seed(1))
+
+    def judged_loss(G):
+        with torch.no_grad():
+            return F.cross_entropy(judge(G.eval()(z, labels)), labels).item()
+
+    plain, _ = _steps_with_class_loss(base)
+    frozen, _ = _steps_with_class_loss(base.replace(class_loss="frozen", class_weight=10.0,
+                                                    frozen_classifier=judge_config), classifier=judge)
+    assert judged_loss(frozen) < 0.8 * judged_loss(plain)
+
+    _, D = _steps_with_class_loss(base.replace(class_loss="auxiliary"))
+    x, y = load_mnist(train=False)
+    with torch.no_grad():
+        _, classes = D.eval()(x[:500], y[:500], with_classes=True)
+    assert (classes.argmax(1) == y[:500]).float().mean() > 0.3  # chance is 0.1
 
 
 def test_cbn_needs_batch_norm_in_the_generator():
