@@ -19,9 +19,10 @@ CLASSIFIER = {
 # class-loss models through it, since the frozen-classifier loss optimises what CLASSIFIER measures
 JUDGE = {
     "smoke": ClassifierConfig(epochs=1, n_train=2000, batch_size=64, seed=1),
-    "report": ClassifierConfig(epochs=4, seed=1),
+    "report": ClassifierConfig(epochs=2, seed=1),
 }
 EVAL_SAMPLES = {"smoke": 1000, "report": 10_000}  # generated images scored per run
+TEST_REFERENCE = {"smoke": 2000, "report": 10_000}  # real test images the Q5 metrics compare against
 DCGAN_BUDGET = {
     "smoke": dict(epochs=1, n_per_class=60, width_g=16, width_d=16, batch_size=64),
     "report": dict(epochs=4, width_g=32, width_d=32),
@@ -32,7 +33,7 @@ CGAN_BUDGET = {
 }
 
 # Q2: the best design of the short comparison, trained again for longer with every seed; this one is published
-CGAN_LONG = {"smoke": dict(epochs=2), "report": dict(epochs=20)}
+CGAN_LONG = {"smoke": dict(epochs=2, ema=0.9), "report": dict(epochs=20, ema=0.999)}
 
 
 # Q4: classifiers trained on few real digits plus synthetic ones, all for the same number of steps.
@@ -40,9 +41,9 @@ RETRAIN = {
     "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, batch_size=32, validation=500, test_images=500,
                   thresholds=(0.5, 0.9), portions=(0.5, 1.0), portion_pool=10, ratios=(0, 1, 3),
                   own_gan_sizes=(5,), own_gan_steps=30),
-    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=150, batch_size=64,
+    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=100, batch_size=64,
                    validation=5000, test_images=10_000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
-                   portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1500),
+                   portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1000),
 }
 
 

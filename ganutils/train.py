@@ -11,11 +11,15 @@ Losses (logits l, sigma the logistic function, softplus(t) = log(1 + e^t)):
   G, saturating:     mean log(1 - sigma(l_fake)) = -mean softplus(l_fake)   (the minimax game)
   G, nonsaturating:  -mean log sigma(l_fake)      =  mean softplus(-l_fake)
 `real_label < 1` is one-sided label smoothing (Salimans et al. 2016).
+`ema > 0` also keeps an exponential moving average of G's weights (decay `ema` per G
+step, as in Karras et al. 2018 and Yazici et al. 2019); it does not change training,
+and the run publishes the averaged generator with the raw one kept beside it.
 
 A class loss (conditional models only, weight lambda = class_weight, CE = cross-entropy):
   "auxiliary"  AC-GAN (Odena et al. 2017): D gets a class head c(x);
                D adds lambda * [CE(c(x_real), y) + CE(c(G(z, y)), y)], G adds lambda * CE(c(G(z, y)), y)
-  "frozen"     G adds lambda * CE(C(G(z, y)), y) for a pretrained classifier C that is never updated
+  "frozen"     G adds lambda * CE(C(G(z, y)), y) for a pretrained classifier C that is never updated,
+               on the first FROZEN_BATCH fakes of each batch (C costs ~9x G's forward pass per image)
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from ganutils import cache
@@ -35,6 +40,7 @@ from ganutils.data import batches, load_mnist, subset_per_class
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
+FROZEN_BATCH = 32
 CLASS_LOSSES = ("none", "auxiliary", "frozen")
 _ADDED = {"key": "if-changed"}  # options added after runs were cached: unused, they leave run keys unchanged
 SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch (at most MAX_SAMPLE_GRIDS times a run)
@@ -92,6 +98,7 @@ class GanConfig:
     class_loss: str = field(default="none", metadata=_ADDED)
     class_weight: float = field(default=1.0, metadata=_ADDED)
     frozen_classifier: ClassifierConfig | None = field(default=None, metadata=_ADDED)  # C for class_loss="frozen"
+    ema: float = field(default=0.0, metadata=_ADDED)  # decay of G's weight average; 0 = none
 
     def __post_init__(self) -> None:
         for name in ("z_dim", "width_g", "width_d", "d_steps", "batch_size", "epochs"):
@@ -117,6 +124,8 @@ class GanConfig:
         if self.n_per_class is not None:
             _positive_int("n_per_class", self.n_per_class)
         _require(isinstance(self.bf16, bool), "bf16", self.bf16, "True or False")
+        _require(isinstance(self.ema, (int, float)) and 0 <= self.ema < 1, "ema", self.ema,
+                 "a decay in [0, 1) (0 = no weight average)")
         _require(self.class_loss in CLASS_LOSSES, "class_loss", self.class_loss, f"one of {CLASS_LOSSES}")
         _require(self.class_loss == "none" or self.n_classes, "class_loss", self.class_loss,
                  "'none' for an unconditional GAN (n_classes=0)")
@@ -151,7 +160,8 @@ class GanRun:
     history: dict[str, list[float]]  # per generator step: loss_d, loss_g, d_real, d_fake, epoch
     samples: torch.Tensor  # uint8 (len(sample_epochs(config)), 100, 1, 28, 28): fixed noise (rows = digits if conditional)
     seconds: float  # training time, excluding cache loads
-    generator_package: dict
+    generator_package: dict  # with ema > 0, the averaged generator
+    raw_generator_package: dict | None = None  # with ema > 0, the generator as trained, else None
 
     @property
     def generator(self) -> SampleGenerator:
@@ -199,6 +209,7 @@ def train(config: GanConfig, progress: bool = True) -> GanRun:
         samples=result["samples"],
         seconds=result["seconds"],
         generator_package=result["generator"],
+        raw_generator_package=result.get("raw_generator"),
     )
 
 
@@ -234,7 +245,8 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
         else:
             loss_g = g_loss(config.loss, D(fake, y_fake).float())
         if config.class_loss == "frozen":
-            loss_g = loss_g + config.class_weight * F.cross_entropy(classifier(fake).float(), y_fake)
+            seen = slice(0, FROZEN_BATCH)
+            loss_g = loss_g + config.class_weight * F.cross_entropy(classifier(fake[seen]).float(), y_fake[seen])
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     D.requires_grad_(True)
@@ -296,6 +308,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
     if config.class_loss == "frozen":
         classifier = train_classifier(config.frozen_classifier, progress=False).model.to(device).eval()
         classifier.requires_grad_(False)  # gradients flow through C to G's images, never into C
+    average = AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(config.ema)) if config.ema else None
 
     history: dict[str, list[float]] = {k: [] for k in ("loss_d", "loss_g", "d_real", "d_fake", "epoch")}
     samples: list[torch.Tensor] = []
@@ -307,6 +320,8 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         opt_g.load_state_dict(checkpoint["opt_g"])
         opt_d.load_state_dict(checkpoint["opt_d"])
         rng.set_state(checkpoint["rng"])
+        if average is not None:
+            average.load_state_dict(checkpoint["average"])
         history, samples = checkpoint["history"], list(checkpoint["samples"])
         start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
 
@@ -327,6 +342,8 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
                              classifier=classifier)
             if stats is not None:
                 logged.append(stats)
+                if average is not None:
+                    average.update_parameters(G)
             bar.update()
             if progress and step % 100 == 0 and logged:
                 values = logged[-1].tolist()
@@ -350,14 +367,19 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         cache.save_checkpoint(directory, {
             "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
             "rng": rng.get_state(), "history": history, "samples": _stack(samples),
-            "epoch": epoch + 1, "seconds": seconds}, epoch + 1)
+            "epoch": epoch + 1, "seconds": seconds} | ({"average": average.state_dict()} if average else {}), epoch + 1)
     bar.close()
 
     recalibrate_batchnorm(G, config, device)
+    published = {"generator": package("generator", G, config.generator_kwargs())}
+    if average is not None:
+        recalibrate_batchnorm(average.module, config, device)  # running statistics for the averaged weights
+        published = {"generator": package("generator", average.module, config.generator_kwargs()),
+                     "raw_generator": published["generator"]}
     return {
         "kind": "gan-run",
         "config": dataclasses.asdict(config),
-        "generator": package("generator", G, config.generator_kwargs()),
+        **published,
         "discriminator": {k: v.cpu() for k, v in D.state_dict().items()},
         "history": history,
         "samples": _stack(samples),

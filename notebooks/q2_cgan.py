@@ -117,8 +117,9 @@ real_diversity = metrics.within_class_diversity(real_features, real_labels)
 labels = torch.arange(10).repeat_interleave(n_eval // 10)
 
 
-def score(run):
-    images = run.generator.generate(labels=labels, seed=10_000)
+def score(run, generator=None):
+    """Q2's measures of a run's generator (or of `generator`, another one from the same run)."""
+    images = (generator or run.generator).generate(labels=labels, seed=10_000)
     logits, features = predict(classifier, images)
     hit = logits.argmax(1) == labels
     recall = [metrics.precision_recall(real_features[real_labels == c], features[labels == c])[1] for c in range(10)]
@@ -193,8 +194,12 @@ summary.style.format(precision=3)
 # ## The best design, trained longer
 #
 # The comparison above ranks designs at a short budget. The model the study
-# publishes is the best design trained again for longer, with every seed; its
-# best seed (again by FID against training images) becomes `models/cgan.pt`.
+# publishes is the best design trained again for longer, with every seed, and
+# with an exponential moving average (EMA) of G's weights (decay
+# {glue:text}`q2_long_ema` per G step; Yazici et al. 2019). The average does not
+# change training, so each run also yields its raw generator and the table
+# shows what averaging alone is worth. The best seed's averaged generator (again
+# by FID against training images) becomes `models/cgan.pt`.
 
 # %%
 long_config = (baseline if best_variant == "baseline" else variants[best_variant]).replace(
@@ -203,16 +208,19 @@ long_rows = [f"{best_variant}, {long_config.epochs} epochs (seed {s})" for s in 
 for s, name in enumerate(long_rows):
     runs[name] = train(long_config.replace(seed=s), progress=progress)
     scores[name] = score(runs[name])
+    scores[f"{name}, raw"] = score(runs[name], artifacts.generator_from_package(runs[name].raw_generator_package))
 table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
-long_table = table.loc[long_rows]
-best_name = long_table["FID (train)"].idxmin()
+long_table = table.loc[long_rows + [f"{name}, raw" for name in long_rows]]
+best_name = table.loc[long_rows, "FID (train)"].idxmin()
 best = runs[best_name]
-for metric, short in (("success %", "success"), ("FID (train)", "fid"), ("diversity ratio", "div"),
-                      ("mean class recall", "recall")):
-    glue(f"q2_long_{short}_mean", long_table[metric].mean())
-    glue(f"q2_long_{short}_std", float(long_table[metric].std(ddof=1)) if seeds > 1 else 0.0)
+for rows, tag in ((long_rows, "long"), ([f"{name}, raw" for name in long_rows], "raw")):
+    for metric, short in (("success %", "success"), ("FID (train)", "fid"), ("diversity ratio", "div"),
+                          ("mean class recall", "recall")):
+        glue(f"q2_{tag}_{short}_mean", table.loc[rows, metric].mean())
+        glue(f"q2_{tag}_{short}_std", float(table.loc[rows, metric].std(ddof=1)) if seeds > 1 else 0.0)
 glue("q2_long_epochs", long_config.epochs)
-glue("q2_long_minutes", long_table["train s"].mean() / 60)
+glue("q2_long_ema", long_config.ema)
+glue("q2_long_minutes", table.loc[long_rows, "train s"].mean() / 60)
 glue("q2_best_name", best_name)
 glue("q2_best_success", table.loc[best_name, "success %"])
 if publish:
@@ -328,7 +336,10 @@ plt.show()
 # epochs (about {glue:text}`q2_long_minutes:.0f` minutes per seed on this CPU),
 # the same design reaches {glue:text}`q2_long_success_mean:.2f` ±
 # {glue:text}`q2_long_success_std:.2f`% success and FID
-# {glue:text}`q2_long_fid_mean:.2f` ± {glue:text}`q2_long_fid_std:.2f`; its best
+# {glue:text}`q2_long_fid_mean:.2f` ± {glue:text}`q2_long_fid_std:.2f` with the
+# weight average, against {glue:text}`q2_raw_success_mean:.2f` ±
+# {glue:text}`q2_raw_success_std:.2f`% and {glue:text}`q2_raw_fid_mean:.2f` ±
+# {glue:text}`q2_raw_fid_std:.2f` for the same runs' raw generators; its best
 # seed, {glue:text}`q2_best_name` ({glue:text}`q2_best_success:.2f`% success),
 # is published as `models/cgan.pt` and is the model of Q3-Q5.
 # The worst run is {glue:text}`q2_worst_name` (FID {glue:text}`q2_worst_fid:.2f`,

@@ -114,6 +114,11 @@ def run(strategy, n, seed, synthetic_data=(x_syn, y_syn), keep=None, tag="", eva
     return cache.memo("retrain", spec, compute)["accuracy"]
 
 
+def pool_tag(per_class):
+    """Cache tag of the first `per_class` synthetic images of every digit ("" = the whole pool)."""
+    return "" if per_class == settings["pool_per_class"] else f"first {per_class} per digit"
+
+
 def mean_std(values):
     return f"{np.mean(values):.1f} ± {np.std(values, ddof=1) if len(values) > 1 else 0:.1f}"
 
@@ -228,7 +233,7 @@ for p_real in portions:
         idx = torch.cat([torch.arange(c * settings["pool_per_class"], c * settings["pool_per_class"] + count)
                          for c in range(10)])
         grid.loc[int(p_real * 100), int(p_syn * 100)] = np.mean(
-            [run("mix", n, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=f"portion {p_syn}") for s in range(seeds)])
+            [run("mix", n, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=pool_tag(count)) for s in range(seeds)])
 fig, ax = plt.subplots(figsize=(5, 3))
 sns.heatmap(grid, annot=True, fmt=".1f", cmap="viridis", ax=ax)
 ax.set_title(f"test accuracy %, mean of {seeds} seeds", fontsize=9)
@@ -249,7 +254,7 @@ for ratio in settings["ratios"]:
     idx = torch.cat([torch.arange(c * settings["pool_per_class"], c * settings["pool_per_class"] + count)
                      for c in range(10)])
     values = ([run("real only", n_key, s) for s in range(seeds)] if ratio == 0 else
-              [run("mix", n_key, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=f"ratio {ratio}")
+              [run("mix", n_key, s, synthetic_data=(x_syn[idx], y_syn[idx]), tag=pool_tag(count))
                for s in range(seeds)])
     ratio_rows[ratio] = {"synthetic per digit": count, "accuracy %": mean_std(values)}
 pd.DataFrame(ratio_rows).T.rename_axis("synthetic : real")

@@ -27,7 +27,8 @@
 #    metrics against the number of samples, with the real-data floor beside them.
 #
 # All metrics are the Q3 suite on the classifier's 128-d features, with the
-# 10,000 real test images as reference.
+# first {glue:text}`q5_n_reference` real test images as reference (all of them at the
+# report profile).
 
 # %% tags=["parameters"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
@@ -61,7 +62,7 @@ n_eval = experiments.EVAL_SAMPLES[profile]
 classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
 judge_run = train_classifier(experiments.JUDGE[profile], progress=progress)
 x_train, y_train = load_mnist(train=True)
-x_test, y_test = load_mnist(train=False)
+x_test, y_test = (t[: experiments.TEST_REFERENCE[profile]] for t in load_mnist(train=False))
 test_logits, test_features = predict(classifier, x_test)
 reference = metrics.Reference.of(test_features)
 labels = torch.arange(10).repeat_interleave(n_eval // 10)
@@ -86,6 +87,7 @@ def score(images, requested=None):
 
 # %%
 glue("q5_n_eval", n_eval)
+glue("q5_n_reference", len(y_test))
 plain, class_variants = experiments.class_loss_variants(profile)
 dcgan_config, _ = experiments.dcgan_variants(profile)
 rows, timings, likelihood, pca_samples = {}, {}, {}, {}
@@ -304,8 +306,8 @@ glue("q5_conf_fake_low", 100 * float((large_fake < 0.9).float().mean()))
 counts, draws = experiments.SAMPLE_COUNTS[profile]
 pool_fake = cgan.generate(labels=torch.arange(10).repeat_interleave(max(counts) * draws // 10 + 1), seed=70_000)
 pool_fake_features = predict(classifier, pool_fake)[1]
-pool_real_features = predict(classifier, x_train[torch.randperm(len(x_train),
-                                                                generator=torch.Generator().manual_seed(8))])[1]
+real_pick = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(8))[: len(pool_fake)]
+pool_real_features = predict(classifier, x_train[real_pick])[1]
 curves = []
 for n in counts:
     for draw in range(draws):

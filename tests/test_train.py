@@ -48,7 +48,7 @@ def test_frozen_class_loss_needs_a_classifier_config():
 def test_added_options_leave_earlier_run_keys_unchanged():
     # the key of a config that does not use the class-loss options is what it was before they existed
     before = {k: v for k, v in dataclasses.asdict(TINY).items()
-              if k not in ("class_loss", "class_weight", "frozen_classifier")}
+              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema")}
     assert cache.config_key(TINY) == cache.config_key(before)
     conditional = TINY.replace(n_classes=10)
     assert cache.config_key(conditional.replace(class_loss="auxiliary")) != cache.config_key(conditional)
@@ -163,19 +163,35 @@ def _interrupt_after_first_epoch(monkeypatch):
     monkeypatch.setattr(cache, "save_checkpoint", save_then_die)
 
 
-def test_interrupted_run_resumes_to_the_same_weights(monkeypatch, tmp_path):
+@pytest.mark.parametrize("config", [TINY, TINY.replace(ema=0.9)], ids=["plain", "weight average"])
+def test_interrupted_run_resumes_to_the_same_weights(monkeypatch, tmp_path, config):
     monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "uninterrupted"))
-    reference = train(TINY, progress=False)
+    reference = train(config, progress=False)
     monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "interrupted"))
     with monkeypatch.context() as m:
         _interrupt_after_first_epoch(m)
         with pytest.raises(KeyboardInterrupt):
-            train(TINY, progress=False)
-    assert (cache.run_dir("gan", TINY) / "checkpoint-1.pt").exists()
-    resumed = train(TINY, progress=False)
+            train(config, progress=False)
+    assert (cache.run_dir("gan", config) / "checkpoint-1.pt").exists()
+    resumed = train(config, progress=False)
     assert resumed.history == reference.history
     for name, tensor in reference.generator_package["state_dict"].items():
         assert torch.equal(tensor, resumed.generator_package["state_dict"][name]), name
+
+
+def test_weight_average_is_published_beside_the_raw_generator():
+    run = train(TINY.replace(ema=0.9), progress=False)
+    plain = train(TINY, progress=False)
+    assert run.history == plain.history  # averaging does not change training
+    raw, averaged = run.raw_generator_package["state_dict"], run.generator_package["state_dict"]
+    for name, tensor in plain.generator_package["state_dict"].items():
+        assert torch.equal(tensor, raw[name]), name
+    weight = "project.weight"
+    assert not torch.equal(raw[weight], averaged[weight])
+    # the average lies between the start of training and the final weights, nearer the end (decay 0.9)
+    assert (averaged[weight] - raw[weight]).norm() < 0.5 * raw[weight].norm()
+    assert plain.raw_generator_package is None
+    assert run.publishable()["trained"]["config"]["ema"] == 0.9
 
 
 def test_damaged_checkpoint_is_not_used(monkeypatch):
