@@ -6,10 +6,14 @@ hit for the next (Q3 scores exactly the CGANs that Q2 trained).
 
 from __future__ import annotations
 
+import inspect
+
 from ganutils.classifier import ClassifierConfig
 from ganutils.train import GanConfig
 
 PROFILES = ("smoke", "report")
+PARAMETERS = ("profile", "seeds", "progress", "publish")  # every chapter's papermill parameters
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 CLASSIFIER = {
     "smoke": ClassifierConfig(epochs=2, n_train=4000, batch_size=64),
@@ -51,6 +55,18 @@ RETRAIN = {
 PCA_COMPONENTS = {"smoke": (2, 10), "report": (2, 5, 10, 20, 50)}
 # Q5: sample counts at which the metrics' dependence on n is measured, and draws per count
 SAMPLE_COUNTS = {"smoke": ((100, 300), 2), "report": ((100, 250, 500, 1000, 2500, 5000, 10_000), 5)}
+
+
+def check_parameters(namespace: dict) -> None:
+    """Fail on a papermill parameter the chapter does not define (papermill itself only warns).
+
+    Called right after a chapter's imports, when its namespace holds only modules, functions,
+    classes and the parameters, so any other plain value was injected under an unknown name."""
+    unknown = sorted(name for name, value in namespace.items()
+                     if not name.startswith("_") and name not in _IPYTHON_NAMES and name not in PARAMETERS
+                     and not callable(value) and not inspect.ismodule(value))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}: the chapters take {PARAMETERS}")
 
 
 def check_profile(profile: str) -> str:

@@ -39,6 +39,7 @@ from ganutils.data import load_mnist
 from ganutils.report import glue
 from ganutils.train import train
 
+experiments.check_parameters(globals())
 experiments.check_profile(profile)
 experiments.check_seeds(seeds)
 publish = experiments.resolve_publish(publish, profile)

@@ -54,6 +54,7 @@ from ganutils.pca import fit_pca
 from ganutils.report import glue
 from ganutils.train import train
 
+experiments.check_parameters(globals())
 experiments.check_profile(profile)
 experiments.check_seeds(seeds)
 publish = experiments.resolve_publish(publish, profile)

@@ -53,3 +53,13 @@ def test_glue_stores_plain_python_values(monkeypatch):
     assert stored == {"a": 1.5, "b": 3} and type(stored["a"]) is float
     with pytest.raises(TypeError, match="glue 'c'"):
         report.glue("c", [1, 2])
+
+
+def test_check_parameters_names_what_papermill_would_only_warn_about():
+    import math
+
+    namespace = {"math": math, "glue": print, "GanConfig": object, "profile": "smoke", "seeds": 3,
+                 "In": [], "_i1": "x", "__name__": "__main__"}
+    experiments.check_parameters(namespace)
+    with pytest.raises(ValueError, match=r"unknown parameter\(s\) \['epochs', 'lr'\]"):
+        experiments.check_parameters(namespace | {"epochs": 5, "lr": 0.1})

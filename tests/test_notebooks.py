@@ -39,12 +39,16 @@ def test_nbval_reference_is_the_smoke_run_of_the_current_source(chapter):
     assert checked and all(c.outputs for c in checked), "every chapter checks some outputs"
 
 
+@pytest.mark.parametrize("parameters,message", [
+    ({"profile": "huge"}, r"profile must be one of \('smoke', 'report'\)"),
+    ({"epochs": 5}, r"unknown parameter\(s\) \['epochs'\]"),
+], ids=["bad profile", "unknown name"])
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_bad_profile_fails_before_any_work(chapter, tmp_path):
+def test_bad_parameters_fail_before_any_work(chapter, parameters, message, tmp_path):
     source = tmp_path / f"{chapter}.ipynb"
     nbformat.write(jupytext.read(ROOT / "notebooks" / f"{chapter}.py"), source)
-    with pytest.raises(papermill.PapermillExecutionError, match="profile must be one of"):
-        papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters={"profile": "huge"},
+    with pytest.raises(papermill.PapermillExecutionError, match=message):
+        papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters=parameters,
                                    cwd=str(ROOT / "notebooks"), progress_bar=False, kernel_name="python3")
     assert not any(tmp_path.glob("runs/*/manifest.json"))
 
