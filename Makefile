@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-CHAPTERS := q1_dcgan q2_cgan q3_metrics
+CHAPTERS := q1_dcgan q2_cgan q3_metrics q4_retraining q5_bonus
 NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 

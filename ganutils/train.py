@@ -167,9 +167,13 @@ class GanRun:
     def generator(self) -> SampleGenerator:
         return generator_from_package(self.generator_package)
 
-    def publishable(self) -> dict:
-        """The generator's package plus how it was trained, for a file under models/."""
-        return self.generator_package | {"trained": {"config": dataclasses.asdict(self.config), "seconds": self.seconds}}
+    def publishable(self, raw: bool = False) -> dict:
+        """The generator's package (with `raw`, the unaveraged one) plus how it was trained, for models/."""
+        if raw and self.raw_generator_package is None:
+            raise ValueError("this run kept no weight average, so it has no separate raw generator")
+        chosen = self.raw_generator_package if raw else self.generator_package
+        return chosen | {"trained": {"config": dataclasses.asdict(self.config), "seconds": self.seconds,
+                                     "weights": "raw" if raw or not self.config.ema else "average"}}
 
 
 def sample_epochs(config: GanConfig) -> list[int]:
