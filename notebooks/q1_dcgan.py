@@ -113,6 +113,7 @@ print(architecture[["network", "parameters"]].to_string(index=False))
 # | 3 / 5 D steps | balancing: a better trained D per generator step (at the same number of D steps, so G gets fewer updates) |
 # | TTUR | balancing by learning rates: D 4e-4, G 1e-4 (Heusel et al. 2017) |
 # | label smoothing | an over-confident D: real targets 0.9 instead of 1 |
+# | fp32 | not a GAN trick but a check of our speed-up: the same run without bf16 autocast must land inside the seed band |
 
 # %%
 configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants

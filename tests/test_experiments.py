@@ -25,7 +25,7 @@ def test_variants_change_exactly_one_thing():
                     continue
                 diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
                 assert diff and diff <= {"loss", "width_d", "width_g", "norm_g", "norm_d", "d_steps", "lr_d", "lr_g",
-                                         "real_label", "conditioning"}, name
+                                         "real_label", "conditioning", "bf16"}, name
 
 
 def test_shared_noise_across_labels(tmp_path):
