@@ -42,10 +42,10 @@ CGAN_LONG = {"smoke": dict(epochs=2, ema=0.9), "report": dict(epochs=20, ema=0.9
 
 # Q4: classifiers trained on few real digits plus synthetic ones, all for the same number of steps.
 RETRAIN = {
-    "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, batch_size=32, validation=500, test_images=500,
+    "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, long_steps=30, batch_size=32, validation=500, test_images=500,
                   thresholds=(0.5, 0.9), portions=(0.5, 1.0), portion_pool=10, ratios=(0, 1, 3),
                   own_gan_sizes=(5,), own_gan_steps=30),
-    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=100, batch_size=64,
+    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=100, long_steps=400, batch_size=64,
                    validation=5000, test_images=10_000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
                    portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1000),
 }
