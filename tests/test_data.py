@@ -73,3 +73,16 @@ def test_damaged_idx_files_are_detected(tmp_path):
     data._load_mnist.cache_clear()
     with pytest.raises(data.DataError):
         data.load_mnist(train=False, root=tmp_path)
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path):
+    import os
+
+    from ganutils.io import save_bytes
+
+    umask = os.umask(0o022)
+    try:
+        path = save_bytes(b"x", tmp_path / "f.bin")
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
