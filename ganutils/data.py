@@ -139,6 +139,20 @@ def subset_per_class(y: torch.Tensor, n_per_class: int, seed: int, n_classes: in
     return torch.cat(chosen).sort().values
 
 
+def training_sample(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """`n` training images and their labels, drawn without replacement by `seed`.
+
+    The chapters' real reference sets. Their labels are also the labels a conditional model is
+    asked for when it is compared with real data: it draws p(x) only when its labels follow p(y),
+    and an equal count per digit would add a mismatch with MNIST's unequal classes to FID and
+    the other distribution metrics, which would then not measure the images alone."""
+    x, y = load_mnist(train=True)
+    if not 1 <= n <= len(y):
+        raise ValueError(f"n must lie in 1..{len(y)}, got {n}")
+    pick = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))[:n]
+    return x[pick], y[pick]
+
+
 def batches(
     x: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:

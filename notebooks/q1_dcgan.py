@@ -44,11 +44,7 @@ from ganutils.models import Discriminator, Generator, n_parameters
 from ganutils.report import glue
 from ganutils.train import train
 
-experiments.check_parameters(globals())
-experiments.check_profile(profile)
-experiments.check_seeds(seeds)
-publish = experiments.resolve_publish(publish, profile)
-figures = "../book/figures" if publish else None
+publish, figures = experiments.start_chapter(globals())
 
 # %% [markdown]
 # ## The yardstick: a digit classifier

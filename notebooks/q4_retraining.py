@@ -52,11 +52,7 @@ from ganutils.io import sha256
 from ganutils.report import glue
 from ganutils.train import train
 
-experiments.check_parameters(globals())
-experiments.check_profile(profile)
-experiments.check_seeds(seeds)
-publish = experiments.resolve_publish(publish, profile)
-figures = "../book/figures" if publish else None
+publish, figures = experiments.start_chapter(globals())
 settings = experiments.RETRAIN[profile]
 x_train, y_train = load_mnist(train=True)
 x_test, y_test = (t[: settings["test_images"]] for t in load_mnist(train=False))

@@ -49,16 +49,12 @@ from sklearn.manifold import TSNE
 
 from ganutils import artifacts, experiments, metrics, plots
 from ganutils.classifier import predict, train_classifier
-from ganutils.data import load_mnist
+from ganutils.data import load_mnist, training_sample
 from ganutils.pca import fit_pca
 from ganutils.report import glue
 from ganutils.train import train
 
-experiments.check_parameters(globals())
-experiments.check_profile(profile)
-experiments.check_seeds(seeds)
-publish = experiments.resolve_publish(publish, profile)
-figures = "../book/figures" if publish else None
+publish, figures = experiments.start_chapter(globals())
 n_eval = experiments.EVAL_SAMPLES[profile]
 classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
 judge_run = train_classifier(experiments.JUDGE[profile], progress=progress)
@@ -66,7 +62,7 @@ x_train, y_train = load_mnist(train=True)
 x_test, y_test = (t[: experiments.TEST_REFERENCE[profile]] for t in load_mnist(train=False))
 test_logits, test_features = predict(classifier, x_test)
 reference = metrics.Reference.of(test_features)
-labels = torch.arange(10).repeat_interleave(n_eval // 10)
+x_pick, labels = training_sample(n_eval, seed=0)  # generators are asked for these real images' digits
 
 
 def score(images, requested=None):
@@ -83,7 +79,8 @@ def score(images, requested=None):
 # coefficients, clipped to $[-1, 1]$. Probabilistic PCA also gives a
 # log-likelihood for held-out digits (nats per test image, with isotropic
 # noise in the discarded directions); a GAN gives none. Each model draws
-# {glue:text}`q5_n_eval` samples, an equal number per digit; the DCGAN is
+# {glue:text}`q5_n_eval` samples, for the digits of as many real training
+# images (so that generated and real sets hold the same mix); the DCGAN is
 # unconditional, so it has no success rate.
 
 # %%
@@ -174,8 +171,7 @@ plt.show()
 judge = judge_run.model
 glue("q5_judge_accuracy", 100 * judge_run.test_accuracy)
 configs = {"plain CGAN": plain} | class_variants
-train_pick = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:n_eval]
-train_features = predict(classifier, x_train[train_pick])[1]
+train_features = predict(classifier, x_pick)[1]
 class_rows, class_runs = {}, {}
 for name, config in configs.items():
     for s in range(seeds):
@@ -308,10 +304,9 @@ glue("q5_conf_fake_low", 100 * float((large_fake < 0.9).float().mean()))
 
 # %%
 counts, draws = experiments.SAMPLE_COUNTS[profile]
-pool_fake = cgan.generate(labels=torch.arange(10).repeat_interleave(max(counts) * draws // 10 + 1), seed=70_000)
-pool_fake_features = predict(classifier, pool_fake)[1]
-real_pick = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(8))[: len(pool_fake)]
-pool_real_features = predict(classifier, x_train[real_pick])[1]
+x_pool, pool_labels = training_sample(max(counts) * draws, seed=8)
+pool_fake_features = predict(classifier, cgan.generate(labels=pool_labels, seed=70_000))[1]
+pool_real_features = predict(classifier, x_pool)[1]
 curves = []
 for n in counts:
     for draw in range(draws):

@@ -86,3 +86,17 @@ def test_atomic_writes_get_the_usual_file_mode(tmp_path):
     finally:
         os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_training_sample_is_seeded_and_keeps_the_class_proportions():
+    x_all, y_all = data.load_mnist(train=True)
+    x, y = data.training_sample(20_000, seed=3)
+    assert x.shape == (20_000, 1, 28, 28) and torch.equal(y, data.training_sample(20_000, seed=3)[1])
+    assert not torch.equal(y, data.training_sample(20_000, seed=4)[1])
+    share, expected = torch.bincount(y, minlength=10) / len(y), torch.bincount(y_all, minlength=10) / len(y_all)
+    # each digit's share within 4 binomial standard deviations of the training set's
+    assert ((share - expected).abs() < 4 * (expected * (1 - expected) / len(y)).sqrt()).all()
+    x, y = data.training_sample(len(y_all), seed=0)  # everything, once: a permutation of the pairs
+    assert torch.equal(y.sort().values, y_all.sort().values) and torch.isclose(x.sum(), x_all.sum())
+    with pytest.raises(ValueError, match="n must lie in"):
+        data.training_sample(0, seed=0)

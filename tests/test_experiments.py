@@ -63,3 +63,13 @@ def test_check_parameters_names_what_papermill_would_only_warn_about():
     experiments.check_parameters(namespace)
     with pytest.raises(ValueError, match=r"unknown parameter\(s\) \['epochs', 'lr'\]"):
         experiments.check_parameters(namespace | {"epochs": 5, "lr": 0.1})
+
+
+def test_start_chapter_checks_every_parameter_and_says_where_figures_go():
+    namespace = {"profile": "report", "seeds": 3, "progress": False, "publish": "auto"}
+    assert experiments.start_chapter(namespace) == (True, "../book/figures")
+    assert experiments.start_chapter(namespace | {"profile": "smoke"}) == (False, None)
+    for bad, match in (({"profile": "full"}, "profile"), ({"seeds": 0}, "seeds"), ({"publish": "yes"}, "publish"),
+                       ({"epochs": 5}, "epochs")):
+        with pytest.raises(ValueError, match=match):
+            experiments.start_chapter(namespace | bad)
