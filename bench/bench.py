@@ -8,7 +8,9 @@ checkpoints and sample grids included), run on the first `--images` training
 images. Both train the reference DCGAN (width 64) and the reference CGAN
 (width 64, one-hot label maps into D) for the same number of steps.
 
-Prints images/s, the ratio, FLOPs per image (torch.utils.flop_counter), the
+Baseline and project are measured alternately `--repeats` times, since the ratio of
+one pair of runs moves noticeably between runs on this machine; the table gives medians and the
+range of the per-repeat ratios. Prints images/s, the ratio, FLOPs per image (torch.utils.flop_counter), the
 fraction of this machine's measured matmul peak, and peak memory; the last line
 is `speedup: X.XX` (project over baseline, reference DCGAN).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import tempfile
 import time
 
@@ -105,27 +108,41 @@ def project_images_per_second(config: GanConfig, steps: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=120, help="training steps per measurement")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="alternating baseline/project measurements per model; medians are reported")
     parser.add_argument("--workers", type=int, nargs="+", default=[0, 2],
                         help="DataLoader worker counts tried for the baseline; the fastest is the baseline")
     args = parser.parse_args()
+    if args.steps < 1 or args.repeats < 1:
+        parser.error(f"--steps and --repeats must be positive, got {args.steps} and {args.repeats}")
     load_mnist()  # materialise the files once, outside the timings
     peak32, peak16 = matmul_peak(torch.float32), matmul_peak(torch.bfloat16)
     print(f"threads: {torch.get_num_threads()}, torch {torch.__version__}")
     print(f"matmul peak (2048^3): fp32 {peak32 / 1e9:.0f} GFLOP/s, bf16 {peak16 / 1e9:.0f} GFLOP/s")
-    print(f"steps per measurement: {args.steps} of batch 128; baseline = the fastest of DataLoader workers {args.workers}")
+    print(f"steps per measurement: {args.steps} of batch 128; baseline = the fastest of DataLoader workers "
+          f"{args.workers}; {args.repeats} alternating repeats, medians reported")
     print()
-    print("| model | FLOPs/image | baseline img/s | project img/s | ratio | baseline % fp32 peak | project % bf16 peak |")
+    print("| model | FLOPs/image | baseline img/s | project img/s | ratio (min-max) | baseline % fp32 peak "
+          "| project % bf16 peak |")
     print("|---|---|---|---|---|---|---|")
     ratios, notes = {}, []
     for name, config in REFERENCE.items():
         flops = flops_per_image(config)
-        tried = {w: baseline_images_per_second(config, args.steps, w) for w in args.workers}
-        notes.append(f"{name} baseline img/s by DataLoader workers: {', '.join(f'{w}: {v:.0f}' for w, v in tried.items())}")
-        base = max(tried.values())
-        ours = project_images_per_second(config, args.steps)
-        ratios[name] = ours / base
-        print(f"| {name} | {flops / 1e6:.0f} M | {base:.0f} | {ours:.0f} | {ours / base:.2f} | "
-              f"{100 * base * flops / peak32:.1f}% | {100 * ours * flops / peak16:.1f}% |")
+        bases, ours, per_repeat = [], [], []
+        for _ in range(args.repeats):
+            tried = {w: baseline_images_per_second(config, args.steps, w) for w in args.workers}
+            per_repeat.append(", ".join(f"{w}: {v:.0f}" for w, v in tried.items()))
+            bases.append(max(tried.values()))
+            ours.append(project_images_per_second(config, args.steps))
+        repeat_ratios = [o / b for o, b in zip(ours, bases)]
+        base, own, ratio = statistics.median(bases), statistics.median(ours), statistics.median(repeat_ratios)
+        ratios[name] = ratio
+        notes.append(f"{name} baseline img/s by DataLoader workers, per repeat: {' | '.join(per_repeat)}")
+        notes.append(f"{name} project img/s per repeat: {', '.join(f'{v:.0f}' for v in ours)}; "
+                     f"ratio per repeat: {', '.join(f'{r:.2f}' for r in repeat_ratios)}")
+        print(f"| {name} | {flops / 1e6:.0f} M | {base:.0f} | {own:.0f} | {ratio:.2f} "
+              f"({min(repeat_ratios):.2f}-{max(repeat_ratios):.2f}) | "
+              f"{100 * base * flops / peak32:.1f}% | {100 * own * flops / peak16:.1f}% |")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print("\n".join(notes))
