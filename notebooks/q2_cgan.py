@@ -163,8 +163,8 @@ print(table.drop(columns="train s").round(2).to_string())
 first_round = table.drop(index=[f"baseline (seed {s})" for s in range(1, seeds)])
 finalists = ["baseline" if name.startswith("baseline") else name
              for name in first_round["FID (train)"].nsmallest(2).index]
-for variant in finalists:
-    for s in range(1, seeds if variant != "baseline" else 1):
+for variant in [v for v in finalists if v != "baseline"]:  # the baseline has every seed already
+    for s in range(1, seeds):
         name = f"{variant} (seed {s})"
         runs[name] = train(variants[variant].replace(seed=s), progress=progress)
         scores[name] = score(runs[name])

@@ -211,13 +211,21 @@ plt.show()
 # the two seed spreads to count as an improvement here.
 
 # %%
+def against_real(by_strategy):
+    """The best strategy with synthetic images against real data alone, from accuracies per seed:
+    (its name, real-only accuracies, its accuracies, gain, seed spread, verdict on the 3×-spread bar)."""
+    real_only = np.array(by_strategy["real only"])
+    best_strategy = max(strategies[1:], key=lambda k: np.mean(by_strategy[k]))
+    best = np.array(by_strategy[best_strategy])
+    gain = best.mean() - real_only.mean()
+    spread = max(real_only.std(ddof=1), best.std(ddof=1)) if seeds > 1 else 0.0
+    verdict = ("beats real-only by more than 3× the seed spread" if gain > 3 * spread
+               else "does not clear 3× the seed spread")
+    return best_strategy, real_only, best, gain, spread, verdict
+
+
 n_key = min(settings["real_per_class"], key=lambda n: abs(n - 10))
-real_only = np.array(scores[(n_key, "real only")])
-best_strategy = max(strategies[1:], key=lambda s: np.mean(scores[(n_key, s)]))
-best = np.array(scores[(n_key, best_strategy)])
-gain = best.mean() - real_only.mean()
-spread = max(real_only.std(ddof=1), best.std(ddof=1)) if seeds > 1 else 0.0
-verdict = "beats real-only by more than 3× the seed spread" if gain > 3 * spread else "does not clear 3× the seed spread"
+best_strategy, real_only, best, gain, spread, verdict = against_real({k: scores[(n_key, k)] for k in strategies})
 for key, value in {"q4_key_n": n_key, "q4_key_real": real_only.mean(), "q4_key_real_std": spread,
                    "q4_key_best_strategy": best_strategy, "q4_key_best": best.mean(), "q4_key_gain": gain,
                    "q4_key_verdict": verdict}.items():
@@ -244,13 +252,7 @@ table_e = pd.DataFrame({
     f"{steps} steps": {k: mean_std(scores[(n_key, k)]) for k in strategies} | {"synthetic only": mean_std(synthetic_only)},
     f"{long_steps} steps": {k: mean_std(v) for k, v in long_scores.items()},
 }).rename_axis(f"{n_key} real per digit")
-long_real = np.array(long_scores["real only"])
-long_best_strategy = max(strategies[1:], key=lambda k: np.mean(long_scores[k]))
-long_best = np.array(long_scores[long_best_strategy])
-long_gain = long_best.mean() - long_real.mean()
-long_spread = max(long_real.std(ddof=1), long_best.std(ddof=1)) if seeds > 1 else 0.0
-long_verdict = ("beats real-only by more than 3× the seed spread" if long_gain > 3 * long_spread
-                else "does not clear 3× the seed spread")
+long_best_strategy, long_real, long_best, long_gain, long_spread, long_verdict = against_real(long_scores)
 for key, value in {"q4_long_steps": long_steps, "q4_long_real": long_real.mean(), "q4_long_spread": long_spread,
                    "q4_long_best_strategy": long_best_strategy, "q4_long_best": long_best.mean(),
                    "q4_long_gain": long_gain, "q4_long_verdict": long_verdict,
