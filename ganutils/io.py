@@ -52,7 +52,14 @@ def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:
 
 
 def save_torch(obj: Any, path: str | Path) -> Path:
-    return atomic_write(path, lambda tmp: torch.save(obj, tmp))
+    """Saving the same object twice gives the same bytes: torch names the records inside its
+    zip archive after a file *path* (here the random temporary name), but not after a file object."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+
+    return atomic_write(path, write)
 
 
 def save_json(obj: Any, path: str | Path) -> Path:

@@ -88,6 +88,17 @@ def test_atomic_writes_get_the_usual_file_mode(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
+def test_saving_the_same_object_twice_gives_the_same_bytes(tmp_path):
+    # published models are committed and Q4's caches are keyed by their sha256, so a re-save of
+    # unchanged weights must not change the file
+    from ganutils.io import load_torch, save_torch, sha256
+
+    obj = {"w": torch.arange(6.0).view(2, 3), "name": "x"}
+    a, b = save_torch(obj, tmp_path / "a.pt"), save_torch(obj, tmp_path / "sub" / "a.pt")
+    assert sha256(a) == sha256(b)
+    assert torch.equal(load_torch(a)["w"], obj["w"])
+
+
 def test_training_sample_is_seeded_and_keeps_the_class_proportions():
     x_all, y_all = data.load_mnist(train=True)
     x, y = data.training_sample(20_000, seed=3)
