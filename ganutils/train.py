@@ -25,9 +25,7 @@ A class loss (conditional models only, weight lambda = class_weight, CE = cross-
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import torch
@@ -217,39 +215,6 @@ def train(config: GanConfig, progress: bool = True) -> GanRun:
         generator_package=result["generator"],
         raw_generator_package=result.get("raw_generator"),
     )
-
-
-def train_all(configs: list[GanConfig], progress: bool = True, workers: int | None = None) -> list[GanRun]:
-    """Train every config that is not cached yet, `workers` at a time, and return all runs in order.
-
-    The study's unit of work is an independent run, and small models use two threads poorly: on
-    this 2-core CPU two width-32 runs side by side, one thread each, finish ~1.3x sooner than one
-    after the other with both threads (bench/parallel.md). `workers=None` means one per CPU
-    thread on the CPU and 1 (in this process) on a GPU. Each worker process checkpoints every
-    epoch like `train`, so an interrupted call resumes where it stopped."""
-    threads = torch.get_num_threads()
-    missing = [c for c in dict.fromkeys(configs) if not (cache.run_dir("gan", c) / "manifest.json").exists()]
-    if workers is None:
-        workers = 1 if default_device().type == "cuda" else threads
-    _positive_int("workers", workers)
-    workers = min(workers, len(missing))
-    if workers > 1:
-        context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's thread pool has started
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_train_quietly, c, max(1, threads // workers)) for c in missing]
-            try:
-                for future in tqdm(as_completed(futures), total=len(futures), desc=f"GAN runs ({workers} at a time)",
-                                   disable=not progress):
-                    future.result()  # re-raises a worker's error here
-            except BaseException:
-                pool.shutdown(cancel_futures=True)
-                raise
-    return [train(c, progress=progress) for c in configs]
-
-
-def _train_quietly(config: GanConfig, threads: int) -> None:
-    torch.set_num_threads(threads)
-    train(config, progress=False)
 
 
 def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_real, y_real, z, y_fake,

@@ -11,7 +11,7 @@ from ganutils.cache import DamagedFileWarning
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator
-from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, train, train_all
+from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, train
 
 TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, seed=3)
 
@@ -284,30 +284,3 @@ def test_long_runs_on_few_images_record_a_bounded_number_of_grids():
     run = train(long, progress=False)
     assert run.samples.shape[0] == len(sample_epochs(long))
     assert len(run.history["loss_g"]) == 45 * 2 // 5
-
-
-def test_train_all_trains_missing_configs_side_by_side_and_returns_them_in_order(monkeypatch):
-    import ganutils.train
-
-    cached = train(TINY, progress=False)
-    configs = [TINY.replace(seed=4), TINY, TINY.replace(seed=5), TINY.replace(seed=4)]
-
-    def no_training_here(*args):
-        raise AssertionError("train_all trained in the calling process")
-
-    monkeypatch.setattr(ganutils.train, "_train", no_training_here)  # spawned workers do not see this patch
-    runs = train_all(configs, progress=False, workers=2)
-    assert [r.config for r in runs] == configs
-    assert runs[1].seconds == cached.seconds  # the cached run was loaded, not retrained
-    assert runs[0].seconds == runs[3].seconds  # a repeated config is trained once
-    for config, run in zip(configs, runs):  # the workers' results are in the cache
-        assert train(config, progress=False).seconds == run.seconds
-    assert all(len(r.history["loss_d"]) == 2 * (200 // 32) for r in runs)
-
-
-def test_train_all_raises_a_worker_error_and_checks_workers():
-    too_big = TINY.replace(batch_size=512)  # more than the 200 images of TINY: the worker raises ConfigError
-    with pytest.raises(ConfigError, match="batch_size=512"):
-        train_all([TINY.replace(seed=6), too_big], progress=False, workers=2)
-    with pytest.raises(ConfigError, match="workers"):
-        train_all([TINY], progress=False, workers=0)
