@@ -188,9 +188,12 @@ for key, variant in (("base", "baseline"), ("best", best_variant), ("second", ru
         glue(f"q2_{key}_{short}_mean", summary.loc[variant, f"{metric} mean"])
         glue(f"q2_{key}_{short}_std", float(summary.loc[variant, f"{metric} std"]) if seeds > 1 else 0.0)
 gap = summary.loc[runner_up, "FID (train) mean"] - summary.loc[best_variant, "FID (train) mean"]
-spread = summary.loc[[best_variant, runner_up], "FID (train) std"].max() if seeds > 1 else float("nan")
-glue("q2_finalists_verdict", "less than the seed spread: the two are within noise" if gap < spread
-     else "larger than the seed spread")
+if seeds == 1:
+    verdict = "not judged: one seed gives no spread to compare it with"
+else:
+    spread = summary.loc[[best_variant, runner_up], "FID (train) std"].max()
+    verdict = "less than the seed spread: the two are within noise" if gap < spread else "larger than the seed spread"
+glue("q2_finalists_verdict", verdict)
 glue("q2_second_variant", runner_up)
 glue("q2_best_variant", best_variant)
 glue("q2_seeds", seeds)
