@@ -73,9 +73,10 @@ experiments: notebooks
 bench: setup
 	$(BIN)/python bench/bench.py | tee bench/results.md
 
-# Wall time of re-executing every chapter at the report profile from a cold run cache.
+# Wall time of re-executing every chapter at the report profile from a cold run cache (hours on
+# 2 cores); output kept in bench/time_report.md.
 time-report: setup
-	bash bench/time_report.sh $(CHAPTERS)
+	bash bench/time_report.sh $(CHAPTERS) | tee bench/time_report.md
 
 clean:
 	rm -rf _build

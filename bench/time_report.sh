@@ -8,6 +8,7 @@ BIN=.venv/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export GANUTILS_RUNS="$tmp/runs"
+echo "report profile from a cold run cache: commit $(git rev-parse --short HEAD), $(nproc) CPU threads, $(date -u +%F)"
 total=0
 for nb in "$@"; do
   $BIN/jupytext --quiet --to ipynb notebooks/$nb.py -o "$tmp/$nb.ipynb"
@@ -16,6 +17,6 @@ for nb in "$@"; do
     --cwd notebooks --no-progress-bar --log-level WARNING
   took=$(( $(date +%s) - start ))
   total=$(( total + took ))
-  echo "chapter $nb: ${took} s"
+  echo "chapter $nb: ${took} s ($(( took / 60 )) min)"
 done
-echo "report profile from a cold cache: ${total} s"
+echo "report profile from a cold cache: ${total} s ($(( total / 60 )) min)"
