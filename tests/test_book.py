@@ -24,6 +24,8 @@ def test_book_builds(tmp_path):
     assert "Discussion" in chapter and "{glue" not in chapter
     assert "{glue" not in paper and "q1_best_name" not in paper  # every glue role resolved to its value
     assert (html / "index.html").exists()
+    intro = (html / "book" / "intro.html").read_text()  # the kept outputs of make bench and make time-report
+    assert "speedup:" in intro and "chapter q1_dcgan:" in intro
 
 
 def test_missing_glue_key_fails_the_build(tmp_path):
