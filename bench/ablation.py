@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     base = GanConfig(width_g=args.width, width_d=args.width)
     options = {
-        "fp32": dict(config=base.replace(bf16=False)),
+        "fp32": dict(config=base.replace(precision="fp32")),
         "bf16 autocast": dict(config=base),
         "bf16 + channels_last": dict(config=base, channels_last=True),
         "bf16 + fused Adam": dict(config=base, fused=True),

@@ -1,6 +1,6 @@
 """Published models: self-describing files that load without the code that trained them.
 
-A file holds {"kind", "model" (constructor arguments), "state_dict"}; loading
+A file holds {"kind", "model" (constructor arguments), "state_dict", "machine"}; loading
 checks the kind, so handing a classifier to `load_generator` fails with a clear
 message instead of a shape error deep inside PyTorch.
 """
@@ -13,15 +13,17 @@ import torch
 from torch import nn
 
 from ganutils.io import load_torch, save_torch
-from ganutils.models import Generator
+from ganutils.models import Classifier, Generator
 
 
 class ArtifactError(ValueError):
     """A model file is missing, damaged or of the wrong kind."""
 
 
-def package(kind: str, model: nn.Module, kwargs: dict) -> dict:
-    return {"kind": kind, "model": dict(kwargs), "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()}}
+def package(kind: str, model: nn.Module, kwargs: dict, machine: dict | None = None) -> dict:
+    """`machine` (ganutils.device.describe_machine) records where and in which precision it was trained."""
+    return {"kind": kind, "model": dict(kwargs), "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()}} \
+        | ({"machine": machine} if machine else {})
 
 
 def save_package(pkg: dict, path: str | Path) -> Path:
@@ -93,8 +95,6 @@ def generator_from_package(pkg: dict) -> SampleGenerator:
 
 
 def classifier_from_package(pkg: dict) -> nn.Module:
-    from ganutils.classifier import Classifier
-
     model = Classifier(**pkg["model"])
     model.load_state_dict(pkg["state_dict"])
     return model.eval()

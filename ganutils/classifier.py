@@ -1,6 +1,6 @@
 """The digit classifier that every metric in the study looks through.
 
-A small VGG-style CNN (conv layers + softmax). Its 128-d penultimate layer is
+A small VGG-style CNN (conv layers + softmax; `models.Classifier`). Its 128-d penultimate layer is
 the feature space for FID, KID, precision/recall and the embedding plots, so
 it is trained once on the 60k training images, cached like a GAN run, and
 published as `models/classifier.pt`. Random shifts of up to 2 pixels are the
@@ -21,32 +21,8 @@ from tqdm import tqdm
 from ganutils import cache
 from ganutils.artifacts import classifier_from_package, package
 from ganutils.data import load_mnist
-
-FEATURES = 128
-
-
-class Classifier(nn.Module):
-    def __init__(self, width: int = 32, dropout: float = 0.3):
-        super().__init__()
-
-        def block(c_in: int, c_out: int) -> nn.Sequential:
-            return nn.Sequential(
-                nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(),
-                nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(),
-                nn.MaxPool2d(2))
-
-        self.body = nn.Sequential(block(1, width), block(width, 2 * width), nn.Flatten(),
-                                  nn.Dropout(dropout), nn.Linear(2 * width * 7 * 7, FEATURES, bias=False),
-                                  nn.BatchNorm1d(FEATURES), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(FEATURES, 10))
-        self.kwargs = dict(width=width, dropout=dropout)
-
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        """Penultimate-layer embedding (N, 128) of images in [-1, 1]."""
-        return self.body(x)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(x))
+from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, resolve_precision
+from ganutils.models import FEATURES, Classifier
 
 
 @dataclass(frozen=True)
@@ -58,7 +34,7 @@ class ClassifierConfig:
     shift: int = 2  # random translation, pixels
     seed: int = 0
     n_train: int | None = None  # first n of a seeded permutation; None = all 60k (smoke tests use fewer)
-    bf16: bool = True
+    precision: str = "auto"  # "bf16" or "fp32"; "auto" is resolved here, before the config is keyed
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "width"):
@@ -71,6 +47,9 @@ class ClassifierConfig:
             raise ValueError(f"shift={self.shift!r} is not allowed: shift must be an integer in 0..4")
         if self.n_train is not None and not (isinstance(self.n_train, int) and 10 <= self.n_train <= 60000):
             raise ValueError(f"n_train={self.n_train!r} is not allowed: n_train must be None or in 10..60000")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision={self.precision!r} is not allowed: precision must be one of {PRECISIONS}")
+        object.__setattr__(self, "precision", resolve_precision(self.precision))
 
 
 def random_shift(x: torch.Tensor, pixels: int, generator: torch.Generator) -> torch.Tensor:
@@ -105,7 +84,6 @@ def fit_classifier(x: torch.Tensor, y: torch.Tensor, config: ClassifierConfig, p
     steps = steps or config.epochs * per_epoch
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4, foreach=True)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=steps)
-    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16)
     bar = tqdm(total=steps, desc="classifier", disable=not progress, mininterval=1.0)
     done = 0
     while done < steps:
@@ -114,7 +92,7 @@ def fit_classifier(x: torch.Tensor, y: torch.Tensor, config: ClassifierConfig, p
             if done == steps:
                 break
             idx = order[start : start + batch_size]
-            with autocast:
+            with autocast(device, config.precision):
                 loss = F.cross_entropy(model(random_shift(x[idx], config.shift, rng)).float(), y[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -156,8 +134,6 @@ class ClassifierRun:
 
 def train_classifier(config: ClassifierConfig, progress: bool = True) -> ClassifierRun:
     """The MNIST classifier for `config`, trained on the training set (or loaded from the cache)."""
-    from ganutils.train import default_device
-
     directory = cache.run_dir("classifier", config)
     with cache.lock(directory):
         result = cache.load_result(directory)
@@ -172,7 +148,7 @@ def train_classifier(config: ClassifierConfig, progress: bool = True) -> Classif
             seconds = time.perf_counter() - t0
             x_test, y_test = load_mnist(train=False)
             result = {"kind": "classifier-run", "config": dataclasses.asdict(config),
-                      "classifier": package("classifier", model, model.kwargs),
+                      "classifier": package("classifier", model, model.kwargs, describe_machine(config.precision)),
                       "test_accuracy": accuracy(model, x_test, y_test), "seconds": seconds}
             cache.save_result(directory, result, config)
     model = classifier_from_package(result["classifier"])

@@ -117,7 +117,7 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "5 D steps": baseline.replace(d_steps=5),
         "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
         "label smoothing": baseline.replace(real_label=0.9),
-        "fp32": baseline.replace(bf16=False),  # checks that bf16 autocast does not change what is learned
+        "fp32": baseline.replace(precision="fp32"),  # checks that bf16 autocast (where used) does not change what is learned
     }
 
 

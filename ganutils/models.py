@@ -19,6 +19,8 @@ Shapes (w = width):
      -> ConvT -> 1 x 28 x 28, tanh
   D: x (+ label maps) -> Conv -> w x 14 x 14 -> [depth x Conv3x3] -> Conv -> 2w x 7 x 7
      -> Linear -> logit (+ projection term)
+  C (the digit classifier every metric looks through, not part of a GAN): two VGG blocks
+     (2 x Conv3x3, BN, ReLU, MaxPool) -> 128-d features -> Linear -> 10 logits
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from torch import nn
 
 NORMS = ("none", "batch", "virtual")
 CONDITIONINGS = ("concat", "projection", "cbn")
+FEATURES = 128  # width of the classifier's penultimate layer: the feature space of FID, KID and the embeddings
 
 
 class VirtualBatchNorm(nn.Module):
@@ -216,3 +219,27 @@ class Discriminator(nn.Module):
 
 def n_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+class Classifier(nn.Module):
+    def __init__(self, width: int = 32, dropout: float = 0.3):
+        super().__init__()
+
+        def block(c_in: int, c_out: int) -> nn.Sequential:
+            return nn.Sequential(
+                nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(),
+                nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(),
+                nn.MaxPool2d(2))
+
+        self.body = nn.Sequential(block(1, width), block(width, 2 * width), nn.Flatten(),
+                                  nn.Dropout(dropout), nn.Linear(2 * width * 7 * 7, FEATURES, bias=False),
+                                  nn.BatchNorm1d(FEATURES), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(FEATURES, 10))
+        self.kwargs = dict(width=width, dropout=dropout)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Penultimate-layer embedding (N, 128) of images in [-1, 1]."""
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))

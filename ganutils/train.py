@@ -37,6 +37,7 @@ from ganutils import cache
 from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import batches, load_mnist, subset_per_class
+from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, resolve_precision
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
@@ -53,10 +54,6 @@ class ConfigError(ValueError):
 
 class TrainingDiverged(RuntimeError):
     """Losses became NaN or infinite; nothing was published."""
-
-
-def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def _require(ok: bool, name: str, value, allowed: str) -> None:
@@ -93,7 +90,7 @@ class GanConfig:
     epochs: int = 5
     seed: int = 0
     n_per_class: int | None = None
-    bf16: bool = True
+    precision: str = "auto"  # "bf16" or "fp32" autocast; "auto" is resolved on construction (ganutils.device)
     # a classification loss (Q5)
     class_loss: str = field(default="none", metadata=_ADDED)
     class_weight: float = field(default=1.0, metadata=_ADDED)
@@ -123,7 +120,8 @@ class GanConfig:
         _require(isinstance(self.seed, int) and self.seed >= 0, "seed", self.seed, "a non-negative integer")
         if self.n_per_class is not None:
             _positive_int("n_per_class", self.n_per_class)
-        _require(isinstance(self.bf16, bool), "bf16", self.bf16, "True or False")
+        _require(self.precision in PRECISIONS, "precision", self.precision, f"one of {PRECISIONS}")
+        object.__setattr__(self, "precision", resolve_precision(self.precision))  # part of the key: never "auto"
         _require(isinstance(self.ema, (int, float)) and 0 <= self.ema < 1, "ema", self.ema,
                  "a decay in [0, 1) (0 = no weight average)")
         _require(self.class_loss in CLASS_LOSSES, "class_loss", self.class_loss, f"one of {CLASS_LOSSES}")
@@ -224,7 +222,7 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     `classifier` is the frozen C of class_loss="frozen". Returns (loss_d, loss_g, mean D(x),
     mean D(G(z))) as a tensor without a host sync, or None when no generator step was taken."""
     auxiliary = config.class_loss == "auxiliary"
-    with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
+    with autocast(x_real.device, config.precision):
         with torch.set_grad_enabled(g_step):
             fake = G(z, y_fake)
         if auxiliary:
@@ -242,7 +240,7 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     if not g_step:
         return None
     D.requires_grad_(False)  # G's step needs gradients through D, not D's own (they would be discarded)
-    with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=config.bf16):
+    with autocast(x_real.device, config.precision):
         if auxiliary:
             logits, classes = D(fake, y_fake, with_classes=True)
             loss_g = g_loss(config.loss, logits.float()) + config.class_weight * F.cross_entropy(classes.float(), y_fake)
@@ -359,12 +357,12 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
                 bad = int((~torch.isfinite(table).all(1)).nonzero()[0])
                 raise TrainingDiverged(
                     f"losses became non-finite in epoch {epoch + 1} (generator step {bad} of the epoch) for config "
-                    f"{cache.config_key(config)}; nothing was published. Lower lr_g/lr_d or switch bf16 off.")
+                    f"{cache.config_key(config)}; nothing was published. Lower lr_g/lr_d or set precision='fp32'.")
             for name, column in zip(("loss_d", "loss_g", "d_real", "d_fake"), table.T):
                 history[name].extend(column.tolist())
             history["epoch"].extend([epoch + 1] * len(table))
         if epoch + 1 in sample_epochs(config):
-            with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+            with torch.no_grad(), autocast(device, config.precision):
                 G.eval()
                 samples.append(to_uint8(G(fixed_z, fixed_y)))
         seconds += time.perf_counter() - t0
@@ -375,10 +373,11 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
     bar.close()
 
     recalibrate_batchnorm(G, config, device)
-    published = {"generator": package("generator", G, config.generator_kwargs())}
+    machine = describe_machine(config.precision)  # the machine that finished the run
+    published = {"generator": package("generator", G, config.generator_kwargs(), machine)}
     if average is not None:
         recalibrate_batchnorm(average.module, config, device)  # running statistics for the averaged weights
-        published = {"generator": package("generator", average.module, config.generator_kwargs()),
+        published = {"generator": package("generator", average.module, config.generator_kwargs(), machine),
                      "raw_generator": published["generator"]}
     return {
         "kind": "gan-run",
