@@ -47,11 +47,11 @@ pdf: setup tex
 test: setup tex lint
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
 
-# Refresh the nbval references after an intended change: each chapter executed at the
-# smoke profile in a fresh run cache, as the tests will execute it.
+# Refresh the nbval references after an intended change: each chapter plus its regression checks
+# (tests/nbval/checks/) executed at the smoke profile in a fresh run cache, as the tests will execute it.
 nbval-refresh: notebooks
 	tmp=$$(mktemp -d); for nb in $(CHAPTERS); do \
-	  $(BIN)/jupytext --quiet --to ipynb notebooks/$$nb.py -o $$tmp/$$nb.ipynb && \
+	  $(BIN)/python tests/nbval/reference.py $$nb $$tmp/$$nb.ipynb && \
 	  GANUTILS_RUNS=$$tmp/runs $(BIN)/papermill $$tmp/$$nb.ipynb $(NBVAL)/$$nb.ipynb -p profile smoke \
 	    --cwd $(NBVAL) --no-progress-bar --log-level WARNING || exit 1; \
 	done; rm -rf $$tmp

@@ -169,10 +169,6 @@ results = pd.DataFrame(rows).T.astype({"digits ≥2%": int})
 print(f"samples scored per run: {n_eval}")
 results.style.format(precision=3)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print(results.drop(columns="train s").round(2).to_string())
-
 # %% [markdown]
 # ### Seed spread of the baseline
 

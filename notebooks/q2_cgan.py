@@ -148,10 +148,6 @@ for name in variants:
 print(f"{n_eval} samples per run, {n_eval // 10} per digit")
 table.style.format(precision=3)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print(table.drop(columns="train s").round(2).to_string())
-
 # %% [markdown]
 # ## The two best variants, repeated with seeds
 #
@@ -258,10 +254,6 @@ glue("q2_best_success", table.loc[best_name, "success %"])
 if publish:
     artifacts.save_package(best.publishable(raw=best_is_raw), "../models/cgan.pt")
 long_table.style.format(precision=3)
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(long_table.drop(columns="train s").round(2).to_string())
 
 # %% [markdown]
 # ## Style and class: one noise vector per column

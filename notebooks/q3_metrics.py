@@ -80,10 +80,6 @@ print(f"real test accuracy {100 * test_hit.float().mean():.2f}% on {len(y_test)}
 per_digit.T.style.format(precision=2)
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print(per_digit.round(1).to_string())
-
-# %%
 confusion = pd.crosstab(pd.Series(labels.numpy(), name="requested digit"),
                         pd.Series(best_logits.argmax(1).numpy(), name="classifier reads"), normalize="index")
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -183,10 +179,6 @@ glue("q3_best_fid_ratio", table.loc["published CGAN", "FID"] / floor)
 glue("q3_best_fid_balanced_ratio", table.loc["published CGAN, equal per digit", "FID"] / floor)
 glue("q3_n_eval", n_eval)
 table.style.format(precision=3)
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(table.round(2).to_string())
 
 # %% [markdown]
 # ### Where the metrics agree and where they do not

@@ -183,10 +183,6 @@ glue("q4_full_real", full_real)
 table_a
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print(table_a.to_string())
-
-# %%
 fig, ax = plt.subplots(figsize=(6, 3.8))
 sizes = list(settings["real_per_class"])
 for strategy in strategies:

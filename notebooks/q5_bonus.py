@@ -123,10 +123,6 @@ glue("q5_cgan_seconds", timings["CGAN (published)"])
 pca_table.style.format(precision=3)
 
 # %%
-# NBVAL_CHECK_OUTPUT
-print(pca_table.drop(columns="fit + sample s").round(2).to_string())
-
-# %%
 ks = list(likelihood)
 glue("q5_ll_low", likelihood[ks[0]])
 glue("q5_ll_high", likelihood[ks[-1]])
@@ -193,10 +189,6 @@ for name in configs:
         glue(f"q5_{key}_{short}_std", float(class_table.loc[name, (metric, "std")]) if seeds > 1 else 0.0)
 glue("q5_seeds", seeds)
 class_table[["success %", "judge success %", "FID", "precision", "recall", "IS", "train s"]].style.format(precision=3)
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(class_table[["success %", "judge success %", "FID"]].round(2).to_string())
 
 # %% [markdown]
 # The model published as `models/acgan.pt` is the run with a classification
