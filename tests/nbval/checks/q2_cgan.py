@@ -9,9 +9,10 @@ untrained = artifacts.SampleGenerator(Generator(**baseline.generator_kwargs()))
 untrained_fid = metrics.frechet_distance(predict(classifier, untrained.generate(labels=labels, seed=10_000))[1],
                                          real_features)
 base_fids = table.loc[[f"baseline (seed {s})" for s in range(seeds)], "FID (train)"]
-print("rows:", list(table.index))
+first_round = [f"baseline (seed {s})" for s in range(seeds)] + list(variants)
+print("first-round rows:", list(table.index[: len(first_round)]) == first_round, len(first_round))
+print("long-stage rows (2 designs x seeds, averaged and raw):", len(long_table))  # which variants win depends on the CPU
 print("columns:", list(table.columns))
 print("labels asked for follow the real reference:", bool((labels == real_labels).all()), len(labels))
 print("every baseline seed has trained (FID below 90% of an untrained G's):", bool((base_fids < 0.9 * untrained_fid).all()))
 print("success rates are percentages:", bool(table["success %"].between(0, 100).all()))
-print("long stage rows:", list(long_table.index))
