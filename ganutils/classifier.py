@@ -21,7 +21,7 @@ from tqdm import tqdm
 from ganutils import cache
 from ganutils.artifacts import classifier_from_package, package
 from ganutils.data import load_mnist
-from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, resolve_precision
+from ganutils.device import autocast, default_device, describe_machine, resolve_precision
 from ganutils.models import FEATURES, Classifier
 
 
@@ -47,9 +47,7 @@ class ClassifierConfig:
             raise ValueError(f"shift={self.shift!r} is not allowed: shift must be an integer in 0..4")
         if self.n_train is not None and not (isinstance(self.n_train, int) and 10 <= self.n_train <= 60000):
             raise ValueError(f"n_train={self.n_train!r} is not allowed: n_train must be None or in 10..60000")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision={self.precision!r} is not allowed: precision must be one of {PRECISIONS}")
-        object.__setattr__(self, "precision", resolve_precision(self.precision))
+        object.__setattr__(self, "precision", resolve_precision(self.precision))  # validates it too
 
 
 def random_shift(x: torch.Tensor, pixels: int, generator: torch.Generator) -> torch.Tensor:

@@ -76,11 +76,14 @@ def _measured(device_type: str, onednn_isa: str, aten_capability: str) -> tuple[
     return ("bf16" if speedup >= BF16_MIN_SPEEDUP else "fp32"), speedup
 
 
+def _measured_here(device: torch.device | None) -> tuple[str, float]:
+    device = device or default_device()
+    return _measured(device.type, os.environ.get("ONEDNN_MAX_CPU_ISA", ""), os.environ.get("ATEN_CPU_CAPABILITY", ""))
+
+
 def bf16_speedup(device: torch.device | None = None) -> float:
     """The measured bf16-over-fp32 speed of one convolution step here (0 where bf16 is unsupported)."""
-    device = device or default_device()
-    return _measured(device.type, os.environ.get("ONEDNN_MAX_CPU_ISA", ""),
-                     os.environ.get("ATEN_CPU_CAPABILITY", ""))[1]
+    return _measured_here(device)[1]
 
 
 def resolve_precision(precision: str, device: torch.device | None = None) -> str:
@@ -94,9 +97,7 @@ def resolve_precision(precision: str, device: torch.device | None = None) -> str
         raise ValueError(f"GANUTILS_PRECISION={forced!r} is not allowed: it must be one of {PRECISIONS}")
     if forced != "auto":
         return forced
-    device = device or default_device()
-    return _measured(device.type, os.environ.get("ONEDNN_MAX_CPU_ISA", ""),
-                     os.environ.get("ATEN_CPU_CAPABILITY", ""))[0]
+    return _measured_here(device)[0]
 
 
 def describe_machine(precision: str | None = None) -> dict[str, str | int | float]:
