@@ -37,7 +37,7 @@ from ganutils import cache
 from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import batches, load_mnist, subset_per_class
-from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, resolve_precision
+from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, memory_format, resolve_precision
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
@@ -294,11 +294,12 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         x, y = x[keep], y[keep]
     if len(x) < config.batch_size:
         raise ConfigError(f"batch_size={config.batch_size} exceeds the {len(x)} training images")
-    x, y = x.to(device), y.to(device)
+    layout = memory_format(config.precision)
+    x, y = x.to(device, memory_format=layout), y.to(device)
 
     torch.manual_seed(config.seed)
-    G = Generator(**config.generator_kwargs()).to(device)
-    D = Discriminator(**config.discriminator_kwargs()).to(device)
+    G = Generator(**config.generator_kwargs()).to(device, memory_format=layout)
+    D = Discriminator(**config.discriminator_kwargs()).to(device, memory_format=layout)
     rng = torch.Generator().manual_seed(config.seed)  # shuffling, noise and fake labels
     ref = torch.randperm(len(x), generator=rng)[: D.n_ref].to(device)
     D.set_reference(x[ref], y[ref])
