@@ -5,19 +5,27 @@ bf16 autocast is ~1.8-2x faster than fp32 where the hardware computes bf16 nativ
 laptop CPUs, or any CPU under `ONEDNN_MAX_CPU_ISA=AVX2`). So "auto" is settled by a
 short measurement of the study's own hot spot, a discriminator convolution forward
 and backward, rather than by a list of CPU flags: the measurement also sees the
-kernels that environment variables select. The answer is resolved once per process,
-before any config is keyed, cached or published, and `GANUTILS_PRECISION`
-(bf16 or fp32) overrides it.
+kernels that environment variables select. The answer is measured once per machine
+and run cache (kept in `precision.json` there, so every process that shares the cache
+keys a config alike), before any config is keyed, cached or published, and
+`GANUTILS_PRECISION` (bf16 or fp32) overrides it.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import platform
 import time
+import warnings
+from pathlib import Path
 
 import torch
+from filelock import FileLock
+
+from ganutils.cache import runs_root
+from ganutils.io import save_json
 
 PRECISIONS = ("auto", "bf16", "fp32")
 BF16_MIN_SPEEDUP = 1.2  # bf16 must beat fp32 by this factor, so that a borderline machine stays on fp32
@@ -58,6 +66,15 @@ def measure_bf16_speedup(device: torch.device, batch: int = 128, rounds: int = 6
     training batch size: the study's costliest layer. Rounds alternate the two precisions and each
     keeps its best time, which is robust to other work on the machine; where bf16 is emulated (many
     times slower) the measurement stops early."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # on one thread the ratio reflects the kernels, not how busy the other cores are
+    try:
+        return _best_ratio(device, batch, rounds)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _best_ratio(device: torch.device, batch: int, rounds: int) -> float:
     generator = torch.Generator().manual_seed(0)
     conv = torch.nn.Conv2d(64, 128, 4, 2, 1).to(device)
     x = torch.randn(batch, 64, 14, 14, generator=generator).to(device).requires_grad_()
@@ -71,21 +88,42 @@ def measure_bf16_speedup(device: torch.device, batch: int = 128, rounds: int = 6
     return best["fp32"] / best["bf16"]
 
 
-@functools.lru_cache(maxsize=4)
-def _measured(device_type: str, onednn_isa: str, aten_capability: str) -> tuple[str, float]:
-    """(precision, bf16 speed-up over fp32) for this device; the environment is part of the cache key."""
-    device = torch.device(device_type)
+@functools.lru_cache(maxsize=8)
+def _measured(machine: str, device_type: str, root: str) -> tuple[str, float]:
+    """(precision, bf16 speed-up over fp32) for `machine`, measured once for every process sharing the run
+    cache `root`: two processes that measured separately (worse: at the same time, slowing each other down)
+    could resolve one config differently and train it twice under two keys."""
+    path = Path(root) / "precision.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        try:
+            known = json.loads(path.read_text())
+        except FileNotFoundError:
+            known = {}
+        except ValueError as e:
+            warnings.warn(f"{path} is damaged ({e}); measuring the precision again", stacklevel=2)
+            known = {}
+        if machine not in known:
+            known[machine] = _measure(torch.device(device_type))
+            save_json(known, path)
+    return known[machine]["precision"], known[machine]["bf16_speedup"]
+
+
+def _measure(device: torch.device) -> dict[str, str | float]:
     if device.type == "cuda" and not torch.cuda.is_bf16_supported():
-        return "fp32", 0.0
+        return {"precision": "fp32", "bf16_speedup": 0.0}
     if device.type == "cpu" and not torch.backends.mkldnn.is_available():
-        return "fp32", 0.0
+        return {"precision": "fp32", "bf16_speedup": 0.0}
     speedup = measure_bf16_speedup(device)
-    return ("bf16" if speedup >= BF16_MIN_SPEEDUP else "fp32"), speedup
+    return {"precision": "bf16" if speedup >= BF16_MIN_SPEEDUP else "fp32", "bf16_speedup": speedup}
 
 
 def _measured_here(device: torch.device | None) -> tuple[str, float]:
+    """The measurement for this machine as its kernels are now (ONEDNN_MAX_CPU_ISA and ATEN_CPU_CAPABILITY
+    show in `describe_machine`) and for the current run cache."""
     device = device or default_device()
-    return _measured(device.type, os.environ.get("ONEDNN_MAX_CPU_ISA", ""), os.environ.get("ATEN_CPU_CAPABILITY", ""))
+    machine = json.dumps(describe_machine() | {"device type": device.type}, sort_keys=True)
+    return _measured(machine, device.type, str(runs_root()))
 
 
 def bf16_speedup(device: torch.device | None = None) -> float:

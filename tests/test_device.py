@@ -1,5 +1,6 @@
 """Precision is settled by measurement before a config is keyed; where bf16 is emulated it is never chosen."""
 
+import json
 import os
 import subprocess
 import sys
@@ -74,3 +75,28 @@ def test_autocast_follows_the_resolved_precision():
         assert conv(x).dtype == torch.bfloat16
     with device.autocast(torch.device("cpu"), "fp32"):
         assert conv(x).dtype == torch.float32
+
+
+def test_processes_sharing_a_run_cache_share_one_decision(tmp_path, monkeypatch):
+    """Two processes that measured separately (at once, slowing each other down) could key one config two ways."""
+    monkeypatch.delenv("GANUTILS_PRECISION", raising=False)
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path))
+    first = device.resolve_precision("auto")
+    record = json.loads((tmp_path / "precision.json").read_text())
+    ((machine, entry),) = record.items()
+    assert entry["precision"] == first
+    other = "fp32" if first == "bf16" else "bf16"
+    record[machine]["precision"] = other  # as if another process sharing the cache had decided first
+    (tmp_path / "precision.json").write_text(json.dumps(record))
+    out = subprocess.run([sys.executable, "-c", "from ganutils.train import GanConfig; print(GanConfig().precision)"],
+                         env=os.environ, capture_output=True, text=True, check=True).stdout.strip()
+    assert out == other
+
+
+def test_a_damaged_precision_record_is_reported_and_measured_again(tmp_path, monkeypatch):
+    monkeypatch.delenv("GANUTILS_PRECISION", raising=False)
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path))
+    (tmp_path / "precision.json").write_text("{truncated")
+    with pytest.warns(UserWarning, match="precision.json is damaged"):
+        precision = device.resolve_precision("auto")
+    assert json.loads((tmp_path / "precision.json").read_text()).popitem()[1]["precision"] == precision
