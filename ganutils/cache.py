@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,35 @@ def memo(kind: str, spec: dict, compute) -> dict:
             result = compute()
             save_result(directory, result, spec)
     return result
+
+
+def is_finished(directory: Path) -> bool:
+    """Whether the run in `directory` has a result that passes its checksum (nothing is loaded)."""
+    try:
+        entry = json.loads((directory / "manifest.json").read_text())
+        return sha256(directory / "result.pt") == entry["sha256"]
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def remember(name: str, machine: str, measure: Callable[[], dict]) -> dict:
+    """A measurement of this machine (`measure()`), taken once for every process that shares the run cache
+    and kept in `<name>.json` there under `machine`, a description of the machine and its settings.
+
+    Processes that measured separately (worse: at the same time, slowing each other down) could decide
+    differently, e.g. key one config in two precisions and train it twice. A damaged record is reported
+    and measured again."""
+    path = runs_root() / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        try:
+            known = json.loads(path.read_text())
+        except FileNotFoundError:
+            known = {}
+        except ValueError as e:
+            warnings.warn(f"{path} is damaged ({e}); measuring again", stacklevel=2)
+            known = {}
+        if machine not in known:
+            known[machine] = measure()
+            save_json(known, path)
+    return known[machine]

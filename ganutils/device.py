@@ -18,14 +18,10 @@ import json
 import os
 import platform
 import time
-import warnings
-from pathlib import Path
 
 import torch
-from filelock import FileLock
 
-from ganutils.cache import runs_root
-from ganutils.io import save_json
+from ganutils.cache import remember, runs_root
 
 PRECISIONS = ("auto", "bf16", "fp32")
 BF16_MIN_SPEEDUP = 1.2  # bf16 must beat fp32 by this factor, so that a borderline machine stays on fp32
@@ -90,23 +86,9 @@ def _best_ratio(device: torch.device, batch: int, rounds: int) -> float:
 
 @functools.lru_cache(maxsize=8)
 def _measured(machine: str, device_type: str, root: str) -> tuple[str, float]:
-    """(precision, bf16 speed-up over fp32) for `machine`, measured once for every process sharing the run
-    cache `root`: two processes that measured separately (worse: at the same time, slowing each other down)
-    could resolve one config differently and train it twice under two keys."""
-    path = Path(root) / "precision.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        try:
-            known = json.loads(path.read_text())
-        except FileNotFoundError:
-            known = {}
-        except ValueError as e:
-            warnings.warn(f"{path} is damaged ({e}); measuring the precision again", stacklevel=2)
-            known = {}
-        if machine not in known:
-            known[machine] = _measure(torch.device(device_type))
-            save_json(known, path)
-    return known[machine]["precision"], known[machine]["bf16_speedup"]
+    """(precision, bf16 speed-up over fp32) for `machine`, measured once per run cache `root`."""
+    known = remember("precision", machine, lambda: _measure(torch.device(device_type)))
+    return known["precision"], known["bf16_speedup"]
 
 
 def _measure(device: torch.device) -> dict[str, str | float]:

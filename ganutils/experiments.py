@@ -9,10 +9,11 @@ from __future__ import annotations
 import inspect
 
 from ganutils.classifier import ClassifierConfig
+from ganutils.cluster import resolve_scheduler
 from ganutils.train import GanConfig
 
 PROFILES = ("smoke", "report")
-PARAMETERS = ("profile", "seeds", "progress", "publish")  # every chapter's papermill parameters
+PARAMETERS = ("profile", "seeds", "progress", "publish", "scheduler")  # every chapter's papermill parameters
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
 
 CLASSIFIER = {
@@ -78,6 +79,7 @@ def start_chapter(namespace: dict) -> tuple[bool, str | None]:
     check_parameters(namespace)
     profile = check_profile(namespace["profile"])
     check_seeds(namespace["seeds"])
+    resolve_scheduler(namespace["scheduler"])
     publish = resolve_publish(namespace["publish"], profile)
     return publish, "../book/figures" if publish else None
 

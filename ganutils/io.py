@@ -8,6 +8,7 @@ checksum instead of being trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,6 +26,36 @@ def sha256(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """sha256 of tensors (dtype, shape and values), state dicts, and plain JSON values, in order: a key
+    for results computed from them, so a changed model or input can never hit a stale cache entry."""
+    h = hashlib.sha256()
+
+    def add(part: Any) -> None:
+        if isinstance(part, torch.Tensor):
+            t = part.detach().cpu().contiguous()
+            h.update(f"tensor {t.dtype} {tuple(t.shape)}".encode())
+            h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+        elif isinstance(part, dict):
+            h.update(f"dict {len(part)}".encode())
+            for name in sorted(part, key=str):
+                h.update(json.dumps(str(name)).encode())
+                add(part[name])
+        elif isinstance(part, (list, tuple)):
+            h.update(f"sequence {len(part)}".encode())
+            for item in part:
+                add(item)
+        elif dataclasses.is_dataclass(part) and not isinstance(part, type):
+            h.update(f"dataclass {type(part).__qualname__}".encode())
+            add({f.name: getattr(part, f.name) for f in dataclasses.fields(part)})
+        else:  # a plain value; json.dumps fails on anything else rather than guess
+            h.update(json.dumps(part).encode())
+
+    for part in parts:
+        add(part)
+    return h.hexdigest()
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:

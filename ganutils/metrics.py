@@ -179,3 +179,20 @@ def all_metrics(logits: torch.Tensor, features: torch.Tensor, reference: Referen
         "KID ×1e3": 1e3 * kid,
         "precision": precision, "recall": recall, "density": density, "coverage": coverage,
     }
+
+
+def by_sample_count(reference: Reference, pools: dict[str, torch.Tensor], counts: list[int],
+                    draws: int) -> list[dict]:
+    """FID, KID (x1e3; 20 subsets), precision and recall of `draws` random n-sample draws from each pool of
+    features, for every n in `counts`, against the whole reference: how much a metric's value owes to n.
+    One row per (n, draw, pool)."""
+    rows = []
+    for n in counts:
+        for draw in range(draws):
+            for source, pool in pools.items():
+                f = pool[torch.randperm(len(pool), generator=torch.Generator().manual_seed(1000 * n + draw))[:n]]
+                precision, recall = precision_recall(reference.features, f, k=3, real_radii=reference.radii_k3)
+                kid, _ = kernel_inception_distance(reference.features, f, subsets=20, subset_size=min(1000, n))
+                rows.append({"n": n, "source": source, "FID": frechet_distance(reference.features, f),
+                             "KID ×1e3": 1e3 * kid, "precision": precision, "recall": recall})
+    return rows

@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 
 from ganutils.artifacts import SampleGenerator
-from ganutils.classifier import Classifier, ClassifierConfig, fit_classifier, predict
+from ganutils.classifier import Classifier, ClassifierConfig, fit_classifier
+from ganutils.evaluation import classify
 
 STRATEGIES = ("real only", "mix", "filtered mix", "pretrain + fine-tune", "synthetic only")
 
@@ -21,9 +22,16 @@ def synthetic_pool(generator: SampleGenerator, per_class: int, seed: int) -> tup
 
 
 def label_confidence(classifier: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The classifier's probability of the intended label for each image."""
-    logits, _ = predict(classifier, x)
+    """The classifier's probability of the intended label for each image (its reading is cached)."""
+    logits, _ = classify(classifier, x)
     return torch.softmax(logits, 1)[torch.arange(len(y)), y]
+
+
+def filter_confidence(x_real: torch.Tensor, y_real: torch.Tensor, x_pool: torch.Tensor, y_pool: torch.Tensor,
+                      seed: int, steps: int, batch_size: int) -> torch.Tensor:
+    """`label_confidence` of the pool by a classifier trained on the real images alone: the filter of a
+    setting where no classifier trained on all real data exists."""
+    return label_confidence(fit(x_real, y_real, seed, steps, batch_size), x_pool, y_pool)
 
 
 def fit(x: torch.Tensor, y: torch.Tensor, seed: int, steps: int, batch_size: int,

@@ -315,7 +315,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
 
     history: dict[str, list[float]] = {k: [] for k in ("loss_d", "loss_g", "d_real", "d_fake", "epoch")}
     samples: list[torch.Tensor] = []
-    start_epoch, seconds = 0, 0.0
+    start_epoch, seconds, resumed = 0, 0.0, []
     checkpoint = cache.load_checkpoint(directory)
     if checkpoint is not None:
         G.load_state_dict(checkpoint["G"])
@@ -327,6 +327,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
             average.load_state_dict(checkpoint["average"])
         history, samples = checkpoint["history"], list(checkpoint["samples"])
         start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
+        resumed = checkpoint.get("resumed", []) + [start_epoch]
 
     steps_per_epoch = len(x) // config.batch_size
     bar = tqdm(total=config.epochs * steps_per_epoch, initial=start_epoch * steps_per_epoch,
@@ -370,7 +371,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         cache.save_checkpoint(directory, {
             "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
             "rng": rng.get_state(), "history": history, "samples": _stack(samples),
-            "epoch": epoch + 1, "seconds": seconds} | ({"average": average.state_dict()} if average else {}), epoch + 1)
+            "epoch": epoch + 1, "seconds": seconds, "resumed": resumed} | ({"average": average.state_dict()} if average else {}), epoch + 1)
     bar.close()
 
     recalibrate_batchnorm(G, config, device)
@@ -388,4 +389,5 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         "history": history,
         "samples": _stack(samples),
         "seconds": seconds,
+        "resumed": resumed,  # epochs after which an interrupted run was resumed
     }

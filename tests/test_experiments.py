@@ -68,10 +68,10 @@ def test_check_parameters_names_what_papermill_would_only_warn_about():
 
 
 def test_start_chapter_checks_every_parameter_and_says_where_figures_go():
-    namespace = {"profile": "report", "seeds": 3, "progress": False, "publish": "auto"}
+    namespace = {"profile": "report", "seeds": 3, "progress": False, "publish": "auto", "scheduler": None}
     assert experiments.start_chapter(namespace) == (True, "../book/figures")
     assert experiments.start_chapter(namespace | {"profile": "smoke"}) == (False, None)
     for bad, match in (({"profile": "full"}, "profile"), ({"seeds": 0}, "seeds"), ({"publish": "yes"}, "publish"),
-                       ({"epochs": 5}, "epochs")):
+                       ({"epochs": 5}, "epochs"), ({"scheduler": "threads"}, "scheduler")):
         with pytest.raises(ValueError, match=match):
             experiments.start_chapter(namespace | bad)

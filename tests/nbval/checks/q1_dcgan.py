@@ -6,7 +6,7 @@
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
 untrained = artifacts.SampleGenerator(Generator(**baseline.generator_kwargs()))
-untrained_fid = evaluate(*predict(classifier, untrained.generate(n=n_eval, seed=10_000)))["FID"]
+untrained_fid = evaluate(*evaluation.classify_samples(untrained, classifier, n=n_eval, seed=10_000))["FID"]
 base_fids = results.loc[[f"baseline (seed {s})" for s in range(seeds)], "FID"]
 real_row = results.loc["real images (held out)"]
 print("rows:", list(results.index))

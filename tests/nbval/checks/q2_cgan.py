@@ -6,7 +6,7 @@
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
 untrained = artifacts.SampleGenerator(Generator(**baseline.generator_kwargs()))
-untrained_fid = metrics.frechet_distance(predict(classifier, untrained.generate(labels=labels, seed=10_000))[1],
+untrained_fid = metrics.frechet_distance(evaluation.classify_samples(untrained, classifier, labels=labels, seed=10_000)[1],
                                          real_features)
 base_fids = table.loc[[f"baseline (seed {s})" for s in range(seeds)], "FID (train)"]
 first_round = [f"baseline (seed {s})" for s in range(seeds)] + list(variants)

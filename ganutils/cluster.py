@@ -1,0 +1,224 @@
+"""Many runs at once: a chapter's independent runs trained on a Dask cluster.
+
+`train_many({name: config})` returns every run (a `GanRun` or `ClassifierRun` per name) and trains
+only those that the run cache lacks. Where they train is `scheduler` (every chapter's parameter of that
+name) or else the environment variable GANUTILS_SCHEDULER:
+
+  "local" (default)  a `LocalCluster` on this machine, one run per worker, as many workers as the cores
+                     and the measured thread scaling make worthwhile (`plan_local`); plain in-process
+                     training when one worker is all there is room for or the work would not repay the
+                     cluster's start-up
+  "in-process"       no Dask: one run after another in this process
+  "tcp://host:8786"  an existing Dask cluster whose workers see the same run cache directory
+
+Nothing but the wall time changes. A worker trains with the same `train` the notebook would call, so a
+run has the same key, writes the same checkpoints under the same file lock, and has the same weights
+for the same number of threads; the notebook then reads every result from the run cache, which stays
+the single source of truth. A worker killed mid-run leaves its last checkpoint: Dask reruns the task on
+another worker and it resumes there. A config submitted twice (under two names, or by two chapters at
+once) trains once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
+
+import torch
+from tqdm import tqdm
+
+from ganutils import cache
+from ganutils.classifier import ClassifierConfig, ClassifierRun, train_classifier
+from ganutils.device import default_device, describe_machine
+from ganutils.models import Discriminator, Generator
+from ganutils.train import GanConfig, GanRun, gan_step, train
+
+SCHEDULER_ENV = "GANUTILS_SCHEDULER"
+SCHEDULERS = ("local", "in-process")  # or a scheduler address, tcp://host:port
+MIN_CLUSTER_IMAGES = 200_000  # images (epochs x training set) below which a LocalCluster's start-up does not pay
+THREAD_SCALING_FOR_TWO = 1.8  # two threads must train one run this much faster than one thread to share a worker
+
+Config = GanConfig | ClassifierConfig
+Run = GanRun | ClassifierRun
+
+
+def resolve_scheduler(scheduler: str | None = None) -> str:
+    """`scheduler`, else GANUTILS_SCHEDULER, else "local"; an address is checked for a listening scheduler.
+
+    Fails at once, naming GANUTILS_SCHEDULER and the allowed values, on anything else."""
+    value = scheduler if scheduler is not None else os.environ.get(SCHEDULER_ENV, "local")
+    allowed = f"one of {SCHEDULERS} or a Dask scheduler address such as tcp://host:8786"
+    if value in SCHEDULERS:
+        return value
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("tcp", "tls") or not parts.hostname or not _port(parts):
+        raise ValueError(f"{SCHEDULER_ENV} (or the chapter parameter scheduler) = {value!r} is not allowed: "
+                         f"it must be {allowed}")
+    try:
+        socket.create_connection((parts.hostname, _port(parts)), timeout=5).close()
+    except OSError as e:
+        raise ValueError(f"{SCHEDULER_ENV} (or the chapter parameter scheduler) = {value!r}: no Dask scheduler "
+                         f"answers there ({e}); start one (`dask scheduler`) or use {allowed}") from None
+    return value
+
+
+def _port(parts) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        return None
+
+
+def _kind(config: Config) -> str:
+    if isinstance(config, GanConfig):
+        return "gan"
+    if isinstance(config, ClassifierConfig):
+        return "classifier"
+    raise TypeError(f"train_many takes GanConfig or ClassifierConfig values, got {type(config).__name__}")
+
+
+def _load(config: Config, progress: bool = False) -> Run:
+    return train(config, progress=progress) if isinstance(config, GanConfig) else train_classifier(config, progress)
+
+
+def _images(config: Config) -> int:
+    """Training images a run processes: its share of the work."""
+    if isinstance(config, GanConfig):
+        return config.epochs * (60_000 if config.n_per_class is None else 10 * config.n_per_class)
+    return config.epochs * (config.n_train or 60_000)
+
+
+def train_many(configs: Mapping[str, Config], scheduler=None, progress: bool = True) -> dict[str, Run]:
+    """Every run in `configs` (name -> GanConfig or ClassifierConfig), training the uncached ones where
+    `scheduler` says (see the module docstring; a `distributed.Client` is accepted too)."""
+    kinds = {name: _kind(config) for name, config in configs.items()}
+    pending: dict[str, Config] = {}  # run directory -> config, each config once however often it is named
+    for name, config in configs.items():
+        directory = cache.run_dir(kinds[name], config)
+        if not cache.is_finished(directory):
+            pending.setdefault(str(directory), config)
+    if pending:
+        _train_pending(list(pending.values()), scheduler, progress)
+    return {name: _load(config) for name, config in configs.items()}
+
+
+def _train_pending(pending: list[Config], scheduler, progress: bool) -> None:
+    if scheduler is None or isinstance(scheduler, str):
+        scheduler = resolve_scheduler(scheduler)
+        if scheduler == "local":
+            workers, threads = plan_local(pending)
+            if workers == 1:
+                scheduler = "in-process"
+    if scheduler == "in-process":
+        for config in pending:
+            _load(config, progress)
+        return
+    cache.runs_root().mkdir(parents=True, exist_ok=True)  # workers check that they see it
+    with _client(scheduler, workers if scheduler == "local" else None) as (client, threads_per_run):
+        futures = {client.submit(train_on_worker, config, str(cache.runs_root()), threads_per_run,
+                                 key=f"train-{_kind(config)}-{cache.config_key(config)}", pure=False): config
+                   for config in pending}
+        bar = tqdm(total=len(futures), desc=f"runs on {len(client.scheduler_info()['workers'])} Dask workers",
+                   unit="run", disable=not progress)
+        from distributed import as_completed
+
+        for future in as_completed(futures):
+            try:
+                future.result()
+            except Exception as e:
+                e.add_note(f"while training {_kind(futures[future])} config {cache.config_key(futures[future])} "
+                           f"on a Dask worker")
+                raise
+            bar.update()
+        bar.close()
+
+
+@contextlib.contextmanager
+def _client(scheduler, local_workers: int | None) -> Iterator[tuple[object, int | None]]:
+    """(a Dask client, torch threads per run: None keeps each worker's own setting)."""
+    from distributed import Client, LocalCluster
+
+    if not isinstance(scheduler, str):  # a Client made by the caller
+        yield scheduler, None
+        return
+    if scheduler != "local":
+        with Client(scheduler, timeout="10s") as client:
+            yield client, None
+        return
+    cores = available_cores()
+    with LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client, max(1, cores // local_workers)
+
+
+def train_on_worker(config: Config, runs: str, threads: int | None) -> str:
+    """Train `config` into the run cache `runs` (it must be the notebook's); returns the run's key."""
+    if not os.path.isdir(runs):
+        raise RuntimeError(f"this worker ({socket.gethostname()}) cannot see the run cache {runs}: start "
+                           f"workers where the notebook's GANUTILS_RUNS directory is mounted at the same path")
+    os.environ["GANUTILS_RUNS"] = runs
+    if threads:
+        torch.set_num_threads(threads)
+    # else the worker's own setting: one thread per task slot, as Dask's nanny sets OMP_NUM_THREADS=1
+    _load(config)
+    return cache.config_key(config)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def plan_local(pending: list[Config]) -> tuple[int, int]:
+    """(workers, torch threads per worker) for a LocalCluster training `pending`.
+
+    One thread per run when two threads speed one run up by less than THREAD_SCALING_FOR_TWO (measured,
+    `thread_scaling`), else two; never more workers than runs; one worker (in-process training) when
+    the machine has a single core, there is one run, or the runs together process fewer than
+    MIN_CLUSTER_IMAGES images."""
+    cores = available_cores()
+    if cores == 1 or len(pending) == 1 or sum(_images(c) for c in pending) < MIN_CLUSTER_IMAGES:
+        return 1, cores
+    threads = 1 if thread_scaling() < THREAD_SCALING_FOR_TWO else 2
+    workers = max(1, min(len(pending), cores // threads))
+    return workers, max(1, cores // workers)
+
+
+def thread_scaling() -> float:
+    """How much faster one run trains on two threads than on one (2.0 = perfect), measured once per
+    machine and run cache (`threads.json` there) on a training step of the Q1 baseline."""
+    machine = json.dumps(describe_machine() | {"cores": available_cores()}, sort_keys=True)
+    return cache.remember("threads", machine, measure_thread_scaling)["scaling"]
+
+
+def measure_thread_scaling(rounds: int = 5) -> dict[str, float]:
+    """Images per second of a width-32 DCGAN step (batch 128, this machine's precision) at 1 and 2 threads."""
+    config = GanConfig(width_g=32, width_d=32)
+    device = default_device()
+    threads = torch.get_num_threads()
+    torch.manual_seed(0)
+    G, D = Generator(**config.generator_kwargs()).to(device), Discriminator(**config.discriminator_kwargs()).to(device)
+    opt_g, opt_d = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999), foreach=True) for m in (G, D))
+    x, z = torch.randn(128, 1, 28, 28, device=device), torch.randn(128, config.z_dim, device=device)
+    speed = {}
+    try:
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            best = float("inf")
+            for _ in range(rounds + 1):  # the first round selects kernels
+                t0 = time.perf_counter()
+                gan_step(G, D, opt_g, opt_d, config, x, None, z, None)
+                best = min(best, time.perf_counter() - t0)
+            speed[f"images/s at {n} thread{'s' if n > 1 else ''}"] = 128 / best
+    finally:
+        torch.set_num_threads(threads)
+    one, two = speed.values()
+    return speed | {"scaling": two / one}
