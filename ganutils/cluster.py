@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 import torch
+from filelock import FileLock
 from tqdm import tqdm
 
 from ganutils import cache
@@ -104,11 +105,24 @@ def train_many(configs: Mapping[str, Config], scheduler=None, progress: bool = T
         if not cache.is_finished(directory):
             pending.setdefault(str(directory), config)
     if pending:
-        _train_pending(list(pending.values()), scheduler, progress)
+        started = time.perf_counter()
+        where = _train_pending(list(pending.values()), scheduler, progress)
+        _log_stage(list(pending), where, time.perf_counter() - started)
     return {name: _load(config) for name, config in configs.items()}
 
 
-def _train_pending(pending: list[Config], scheduler, progress: bool) -> None:
+def _log_stage(directories: list[str], where: str, seconds: float) -> None:
+    """Append what a call trained, where and in how long to `stages.jsonl` in the run cache: the record
+    bench/scaling.py predicts other core counts from."""
+    record = {"finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "where": where,
+              "wall s": round(seconds, 1), "runs": [os.path.basename(d) for d in directories]}
+    path = cache.runs_root() / "stages.jsonl"
+    with FileLock(str(path) + ".lock"), open(path, "a") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def _train_pending(pending: list[Config], scheduler, progress: bool) -> str:
+    """Train `pending`; returns where, in words."""
     if scheduler is None or isinstance(scheduler, str):
         scheduler = resolve_scheduler(scheduler)
         if scheduler == "local":
@@ -118,7 +132,7 @@ def _train_pending(pending: list[Config], scheduler, progress: bool) -> None:
     if scheduler == "in-process":
         for config in pending:
             _load(config, progress)
-        return
+        return f"in-process, {torch.get_num_threads()} threads"
     cache.runs_root().mkdir(parents=True, exist_ok=True)  # workers check that they see it
     with _client(scheduler, workers if scheduler == "local" else None) as (client, threads_per_run):
         futures = {client.submit(train_on_worker, config, str(cache.runs_root()), threads_per_run,
@@ -137,6 +151,9 @@ def _train_pending(pending: list[Config], scheduler, progress: bool) -> None:
                 raise
             bar.update()
         bar.close()
+        workers = client.scheduler_info()["workers"]
+        return (f"{'local' if scheduler == 'local' else 'Dask'} cluster, {len(workers)} workers, "
+                f"{threads_per_run or 'their own'} thread(s) a run")
 
 
 @contextlib.contextmanager
@@ -190,6 +207,19 @@ def plan_local(pending: list[Config]) -> tuple[int, int]:
     threads = 1 if thread_scaling() < THREAD_SCALING_FOR_TWO else 2
     workers = max(1, min(len(pending), cores // threads))
     return workers, max(1, cores // workers)
+
+
+def describe_plan() -> str:
+    """What `scheduler="local"` does on this machine, in words (for timing reports)."""
+    chosen = os.environ.get(SCHEDULER_ENV, "local")
+    if chosen != "local":
+        return f"{SCHEDULER_ENV}={chosen}: runs train there"
+    cores, scaling = available_cores(), thread_scaling()
+    per_run = 1 if scaling < THREAD_SCALING_FOR_TWO else 2
+    layout = ("one run at a time, in-process" if cores // per_run <= 1
+              else f"a Dask LocalCluster of up to {cores // per_run} workers x {per_run} thread(s)")
+    return (f"{cores} cores; two threads train one run {scaling:.2f}x as fast as one, so uncached runs train "
+            f"{layout} (in-process whenever fewer than {MIN_CLUSTER_IMAGES:,} training images are pending)")
 
 
 def thread_scaling() -> float:
