@@ -8,7 +8,7 @@ CHAPTERS := q1_dcgan q2_cgan q3_metrics q4_retraining q5_bonus
 NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tex book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm clean
+.PHONY: setup tex book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm scaling clean
 
 setup: $(STAMP)
 
@@ -80,6 +80,11 @@ bench: setup
 # 2 cores; bench/time_report.md) and again with every run and evaluation cached (bench/time_warm.md).
 time-report: setup
 	set -o pipefail; bash bench/time_report.sh cold $(CHAPTERS) | tee bench/time_report.md
+
+# Scale-out: thread scaling, one stage cold in-process vs a LocalCluster, and the report's predicted cold
+# time at 2-64 cores from the last cold re-execution (its run cache and bench/time_report.md).
+scaling: setup
+	set -o pipefail; $(BIN)/python bench/scaling.py | tee bench/scaling.md
 
 time-warm: setup
 	set -o pipefail; bash bench/time_report.sh warm $(CHAPTERS) | tee bench/time_warm.md

@@ -27,6 +27,6 @@ for nb in "$@"; do
     --cwd notebooks --no-progress-bar --log-level WARNING
   took=$(( ($(date +%s%N) - start) / 1000000 ))  # ms
   total=$(( total + took ))
-  echo "chapter $nb: $(( took / 1000 )).$(( took % 1000 / 100 )) s"
+  echo "chapter $nb: $(( took / 1000 )).$(( took % 1000 / 100 )) s (finished $(date -u +%FT%TZ))"
 done
 echo "report profile, $mode run cache, all chapters: $(( total / 1000 )) s ($(( total / 60000 )) min $(( total / 1000 % 60 )) s)"

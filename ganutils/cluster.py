@@ -59,12 +59,12 @@ def resolve_scheduler(scheduler: str | None = None) -> str:
         return value
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("tcp", "tls") or not parts.hostname or not _port(parts):
-        raise ValueError(f"{SCHEDULER_ENV} (or the chapter parameter scheduler) = {value!r} is not allowed: "
+        raise ValueError(f"{SCHEDULER_ENV} (or the scheduler argument) = {value!r} is not allowed: "
                          f"it must be {allowed}")
     try:
         socket.create_connection((parts.hostname, _port(parts)), timeout=5).close()
     except OSError as e:
-        raise ValueError(f"{SCHEDULER_ENV} (or the chapter parameter scheduler) = {value!r}: no Dask scheduler "
+        raise ValueError(f"{SCHEDULER_ENV} (or the scheduler argument) = {value!r}: no Dask scheduler "
                          f"answers there ({e}); start one (`dask scheduler`) or use {allowed}") from None
     return value
 

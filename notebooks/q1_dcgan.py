@@ -31,19 +31,18 @@ profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget 
 seeds = 3  # seeds for the baseline, giving the run-to-run spread
 progress = False  # tqdm progress bars while training (handy interactively)
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
-scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
-from ganutils import artifacts, evaluation, experiments, metrics, plots
-from ganutils.classifier import train_classifier
-from ganutils.cluster import train_many
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator, n_parameters
 from ganutils.report import glue
+from ganutils.train import train
 
 publish, figures = experiments.start_chapter(globals())
 
@@ -114,7 +113,10 @@ print(architecture[["network", "parameters"]].to_string(index=False))
 
 # %%
 configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
-runs = train_many(configs, scheduler, progress)
+runs = {}
+for name, config in configs.items():
+    runs[name] = train(config, progress=progress)
+    print(f"{name:>22}: {runs[name].seconds:6.1f} s of training")
 
 # %% [markdown]
 # ## Measuring collapse
@@ -136,7 +138,7 @@ runs = train_many(configs, scheduler, progress)
 n_eval = experiments.EVAL_SAMPLES[profile]
 x_train, y_train = load_mnist(train=True)
 perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))
-real_logits, real_features = evaluation.classify(classifier, x_train[perm[:n_eval]])
+real_logits, real_features = predict(classifier, x_train[perm[:n_eval]])
 real_diversity = metrics.within_class_diversity(real_features, y_train[perm[:n_eval]])
 
 
@@ -153,13 +155,15 @@ def evaluate(logits, features):
     }
 
 
-held_out_logits, held_out_features = evaluation.classify(classifier, x_train[perm[n_eval : 2 * n_eval]])
+held_out_logits, held_out_features = predict(classifier, x_train[perm[n_eval : 2 * n_eval]])
 rows = {"real images (held out)": evaluate(held_out_logits, held_out_features)}
-shares = {}
+shares, samples = {}, {}
 for name, run in runs.items():
-    logits, features = evaluation.classify_samples(run.generator, classifier, n=n_eval, seed=10_000)
+    images = run.generator.generate(n=n_eval, seed=10_000)
+    logits, features = predict(classifier, images)
     rows[name] = evaluate(logits, features)
     shares[name] = metrics.class_shares(logits)
+    samples[name] = images[:100]
     rows[name]["train s"] = run.seconds
 results = pd.DataFrame(rows).T.astype({"digits ≥2%": int})
 print(f"samples scored per run: {n_eval}")

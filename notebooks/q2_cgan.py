@@ -29,20 +29,18 @@ profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget 
 seeds = 3  # seeds for the baseline and for the two best variants
 progress = False  # tqdm progress bars while training
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
-scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
-from ganutils import artifacts, evaluation, experiments, metrics, plots
-from ganutils.classifier import train_classifier
-from ganutils.cluster import train_many
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
 from ganutils.data import training_sample
 from ganutils.models import Discriminator, Generator, n_parameters
 from ganutils.report import glue
-from ganutils.train import sample_epochs
+from ganutils.train import sample_epochs, train
 
 publish, figures = experiments.start_chapter(globals())
 classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
@@ -104,8 +102,8 @@ print(layers[["network", "parameters"]].to_string(index=False))
 # is never used for a choice) are then repeated with the same seeds.
 
 # %%
-runs = train_many({f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants,
-                  scheduler, progress)
+runs = {f"baseline (seed {s})": train(baseline.replace(seed=s), progress=progress) for s in range(seeds)}
+runs |= {name: train(config, progress=progress) for name, config in variants.items()}
 
 # %% [markdown]
 # Each generator draws {glue:text}`q2_n_eval` images and is compared with as
@@ -115,14 +113,15 @@ runs = train_many({f"baseline (seed {s})": baseline.replace(seed=s) for s in ran
 
 # %%
 x_real, real_labels = training_sample(n_eval, seed=0)
-real_logits, real_features = evaluation.classify(classifier, x_real)
+real_logits, real_features = predict(classifier, x_real)
 real_diversity = metrics.within_class_diversity(real_features, real_labels)
 labels = real_labels  # the generators are asked for the real reference's digits
 
 
 def score(run, generator=None):
     """Q2's measures of a run's generator (or of `generator`, another one from the same run)."""
-    logits, features = evaluation.classify_samples(generator or run.generator, classifier, labels=labels, seed=10_000)
+    images = (generator or run.generator).generate(labels=labels, seed=10_000)
+    logits, features = predict(classifier, images)
     hit = logits.argmax(1) == labels
     recall = [metrics.precision_recall(real_features[real_labels == c], features[labels == c])[1] for c in range(10)]
     diversity = metrics.within_class_diversity(features, labels) / real_diversity
@@ -136,7 +135,7 @@ def score(run, generator=None):
     }
     per_class = pd.DataFrame({"success %": [100 * hit[labels == c].float().mean().item() for c in range(10)],
                               "diversity ratio": diversity.numpy(), "recall": recall})
-    return summary, per_class, logits
+    return summary, per_class, images, logits
 
 
 scores = {name: score(run) for name, run in runs.items()}
@@ -160,10 +159,11 @@ table.style.format(precision=3)
 first_round = table.drop(index=[f"baseline (seed {s})" for s in range(1, seeds)])
 finalists = ["baseline" if name.startswith("baseline") else name
              for name in first_round["FID (train)"].nsmallest(2).index]
-repeats = {f"{variant} (seed {s})": variants[variant].replace(seed=s)
-           for variant in finalists if variant != "baseline" for s in range(1, seeds)}  # the baseline has every seed
-for name, run in train_many(repeats, scheduler, progress).items():
-    runs[name], scores[name] = run, score(run)
+for variant in [v for v in finalists if v != "baseline"]:  # the baseline has every seed already
+    for s in range(1, seeds):
+        name = f"{variant} (seed {s})"
+        runs[name] = train(variants[variant].replace(seed=s), progress=progress)
+        scores[name] = score(runs[name])
 table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
 
 
@@ -221,11 +221,11 @@ best_config = baseline if best_variant == "baseline" else variants[best_variant]
 long_designs = experiments.long_cgan_designs(best_variant, best_config, profile)
 design_rows = {design: [f"{design}, {config.epochs} epochs (seed {s})" for s in range(seeds)]
                for design, config in long_designs.items()}
-long_runs = train_many({name: config.replace(seed=s) for design, config in long_designs.items()
-                        for s, name in enumerate(design_rows[design])}, scheduler, progress)
-for name, run in long_runs.items():
-    runs[name], scores[name] = run, score(run)
-    scores[f"{name}, raw"] = score(run, artifacts.generator_from_package(run.raw_generator_package))
+for design, config in long_designs.items():
+    for s, name in enumerate(design_rows[design]):
+        runs[name] = train(config.replace(seed=s), progress=progress)
+        scores[name] = score(runs[name])
+        scores[f"{name}, raw"] = score(runs[name], artifacts.generator_from_package(runs[name].raw_generator_package))
 table = pd.DataFrame({name: s[0] for name, s in scores.items()}).T
 long_rows = [name for rows in design_rows.values() for name in rows]
 long_table = table.loc[long_rows + [f"{name}, raw" for name in long_rows]]
@@ -296,8 +296,7 @@ plt.show()
 # conditioning label), with the classifier's own reading.
 
 # %%
-_, _, logits = scores[best_name]
-images = best_generator.generate(labels=labels, seed=10_000)  # the images score() classified
+_, _, images, logits = scores[best_name]
 p_label = torch.softmax(logits, 1)[torch.arange(len(labels)), labels]
 worst = torch.cat([torch.nonzero(labels == c).flatten()[p_label[labels == c].argsort()[:10]] for c in range(10)])
 fig, ax = plt.subplots(figsize=(4.5, 4.5))

@@ -25,7 +25,6 @@ profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget 
 seeds = 3  # must match Q2: the CGAN seeds scored here
 progress = False
 publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
-scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %%
 import matplotlib.pyplot as plt
@@ -34,11 +33,11 @@ import pandas as pd
 import seaborn as sns
 import torch
 
-from ganutils import artifacts, evaluation, experiments, metrics, plots
-from ganutils.classifier import train_classifier
-from ganutils.cluster import train_many
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist, subset_per_class, training_sample
 from ganutils.report import glue
+from ganutils.train import train
 
 publish, figures = experiments.start_chapter(globals())
 n_eval = experiments.EVAL_SAMPLES[profile]
@@ -58,14 +57,14 @@ x_train, y_train = load_mnist(train=True)
 # samples per digit. The CGAN scored here is the one Q2 published.
 
 # %%
-test_logits, test_features = evaluation.classify(classifier, x_test)
+test_logits, test_features = predict(classifier, x_test)
 test_hit = test_logits.argmax(1) == y_test
 baseline, variants = experiments.cgan_variants(profile)
 best = (artifacts.load_generator("../models/cgan.pt") if profile == "report"
-        else train_many({"baseline": baseline}, scheduler, progress)["baseline"].generator)
+        else train(baseline, progress=progress).generator)
 labels = torch.arange(10).repeat_interleave(n_eval // 10)
 best_images = best.generate(labels=labels, seed=20_000)
-best_logits, best_features = evaluation.classify(classifier, best_images)
+best_logits, best_features = predict(classifier, best_images)
 best_hit = best_logits.argmax(1) == labels
 per_digit = pd.DataFrame({
     "real test accuracy %": [100 * test_hit[y_test == c].float().mean().item() for c in range(10)],
@@ -148,20 +147,20 @@ curve.T.style.format(precision=3)
 # images and on the published CGAN.
 
 # %%
-reference = evaluation.reference(test_features)
+reference = metrics.Reference.of(test_features)
 x_ref, ref_labels = training_sample(n_eval, seed=1)
 balanced = subset_per_class(y_train, n_eval // 10, seed=1)
-real_logits, real_features = evaluation.classify(classifier, x_ref)
-rows = {"real (train)": evaluation.all_metrics(real_logits, real_features, reference, ref_labels),
-        "real (train), equal per digit": evaluation.all_metrics(*evaluation.classify(classifier, x_train[balanced]),
-                                                                reference, y_train[balanced])}
+real_logits, real_features = predict(classifier, x_ref)
+rows = {"real (train)": metrics.all_metrics(real_logits, real_features, reference, ref_labels),
+        "real (train), equal per digit": metrics.all_metrics(*predict(classifier, x_train[balanced]), reference,
+                                                             y_train[balanced])}
 names = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
-for name, run in train_many(names, scheduler, progress).items():
-    scored = evaluation.classify_samples(run.generator, classifier, labels=ref_labels, seed=20_000)
-    rows[name] = evaluation.all_metrics(*scored, reference, ref_labels)
-scored = evaluation.classify_samples(best, classifier, labels=ref_labels, seed=20_000)
-rows["published CGAN"] = evaluation.all_metrics(*scored, reference, ref_labels)
-rows["published CGAN, equal per digit"] = evaluation.all_metrics(best_logits, best_features, reference, labels)
+for name, config in names.items():
+    images = train(config, progress=progress).generator.generate(labels=ref_labels, seed=20_000)
+    rows[name] = metrics.all_metrics(*predict(classifier, images), reference, ref_labels)
+rows["published CGAN"] = metrics.all_metrics(*predict(classifier, best.generate(labels=ref_labels, seed=20_000)),
+                                             reference, ref_labels)
+rows["published CGAN, equal per digit"] = metrics.all_metrics(best_logits, best_features, reference, labels)
 table = pd.DataFrame(rows).T
 short = {"success %": "success", "IS": "is", "FID": "fid", "KID ×1e3": "kid", "precision": "precision",
          "recall": "recall", "density": "density", "coverage": "coverage"}

@@ -35,7 +35,6 @@ profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget 
 seeds = 3  # seeds per cell (real subset, initialisation, batch order)
 progress = False
 publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
-scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %%
 import hashlib
@@ -46,12 +45,12 @@ import pandas as pd
 import seaborn as sns
 import torch
 
-from ganutils import artifacts, cache, evaluation, experiments, plots, synthetic
+from ganutils import artifacts, cache, experiments, plots, synthetic
 from ganutils.classifier import accuracy, train_classifier
-from ganutils.cluster import train_many
 from ganutils.data import load_mnist, subset_per_class
 from ganutils.io import sha256
 from ganutils.report import glue
+from ganutils.train import train
 
 publish, figures = experiments.start_chapter(globals())
 settings = experiments.RETRAIN[profile]
@@ -62,7 +61,7 @@ cgan_baseline, cgan_variants = experiments.cgan_variants(profile)
 if profile == "report":
     generator, generator_id = artifacts.load_generator("../models/cgan.pt"), sha256("../models/cgan.pt")
 else:
-    smoke_run = train_many({"smoke": cgan_variants["projection D"]}, scheduler, progress)["smoke"]
+    smoke_run = train(cgan_variants["projection D"], progress=progress)
     generator, generator_id = smoke_run.generator, cache.config_key(smoke_run.config)
 steps, batch_size = settings["steps"], settings["batch_size"]
 
@@ -324,24 +323,18 @@ pd.DataFrame(ratio_rows).T.rename_axis("synthetic : real")
 # real data would not exist in this setting.
 
 # %%
-def own_gan(n, s):
-    """The Q2 projection CGAN trained on the n real images per digit of seed s, for about own_gan_steps G steps."""
-    batch = min(64, 5 * n)
-    epochs = max(1, settings["own_gan_steps"] // (10 * n // batch))
-    return cgan_variants["projection D"].replace(n_per_class=n, seed=s, batch_size=batch, epochs=epochs)
-
-
-own_runs = train_many({(n, s): own_gan(n, s) for n in settings["own_gan_sizes"] for s in range(seeds)},
-                      scheduler, progress)
 own_rows = {}
 for n in settings["own_gan_sizes"]:
+    batch = min(64, 5 * n)
+    epochs = max(1, settings["own_gan_steps"] // (10 * n // batch))
     values = {s: [] for s in ("real only", "mix", "filtered mix", "pretrain + fine-tune", "synthetic only")}
     for s in range(seeds):
-        own = own_runs[(n, s)]
+        own = train(cgan_variants["projection D"].replace(n_per_class=n, seed=s, batch_size=batch, epochs=epochs),
+                    progress=progress)
         own_x, own_y = synthetic.synthetic_pool(own.generator, settings["pool_per_class"], seed=30_000)
         own_id = cache.config_key(own.config)
-        own_confidence = evaluation.cached(synthetic.filter_confidence, *real(n, s), own_x, own_y, s, steps, batch_size)
-        own_keep = own_confidence >= tau
+        own_filter = synthetic.fit(*real(n, s), s, steps, batch_size)
+        own_keep = synthetic.label_confidence(own_filter, own_x, own_y) >= tau
         for strategy in values:
             keep_arg = own_keep if strategy == "filtered mix" else None
             values[strategy].append(run(strategy, n, s, synthetic_data=(own_x, own_y), keep=keep_arg,

@@ -35,7 +35,6 @@ profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget 
 seeds = 3  # seeds for every CGAN with a classification loss (the plain CGAN's come from Q2)
 progress = False
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
-scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %%
 import time
@@ -48,12 +47,12 @@ import torch
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
-from ganutils import artifacts, evaluation, experiments, metrics, plots
-from ganutils.classifier import train_classifier
-from ganutils.cluster import train_many
+from ganutils import artifacts, experiments, metrics, plots
+from ganutils.classifier import predict, train_classifier
 from ganutils.data import load_mnist, training_sample
 from ganutils.pca import fit_pca
 from ganutils.report import glue
+from ganutils.train import train
 
 publish, figures = experiments.start_chapter(globals())
 n_eval = experiments.EVAL_SAMPLES[profile]
@@ -61,13 +60,14 @@ classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress
 judge_run = train_classifier(experiments.JUDGE[profile], progress=progress)
 x_train, y_train = load_mnist(train=True)
 x_test, y_test = (t[: experiments.TEST_REFERENCE[profile]] for t in load_mnist(train=False))
-test_logits, test_features = evaluation.classify(classifier, x_test)
-reference = evaluation.reference(test_features)
+test_logits, test_features = predict(classifier, x_test)
+reference = metrics.Reference.of(test_features)
 x_pick, labels = training_sample(n_eval, seed=0)  # generators are asked for these real images' digits
 
 
 def score(images, requested=None):
-    return evaluation.all_metrics(*evaluation.classify(classifier, images), reference, requested)
+    logits, features = predict(classifier, images)
+    return metrics.all_metrics(logits, features, reference, requested)
 
 
 # %% [markdown]
@@ -102,13 +102,11 @@ if profile == "report":  # the published models; the CGAN's file records its tra
     cgan, cgan_seconds = artifacts.generator_from_package(cgan_package), cgan_package["trained"]["seconds"]
     dcgan = artifacts.load_generator("../models/dcgan.pt")
 else:
-    smoke_runs = train_many({"cgan": plain, "dcgan": dcgan_config}, scheduler, progress)
-    cgan, cgan_seconds, dcgan = smoke_runs["cgan"].generator, smoke_runs["cgan"].seconds, smoke_runs["dcgan"].generator
-rows["DCGAN (Q1)"] = evaluation.all_metrics(*evaluation.classify_samples(dcgan, classifier, n=n_eval, seed=40_000),
-                                            reference)
-rows["CGAN (published)"] = evaluation.all_metrics(
-    *evaluation.classify_samples(cgan, classifier, labels=labels, seed=40_000), reference, labels)
-timings["DCGAN (Q1)"] = train_many({"dcgan": dcgan_config}, scheduler, progress)["dcgan"].seconds
+    cgan_run = train(plain, progress=progress)
+    cgan, cgan_seconds, dcgan = cgan_run.generator, cgan_run.seconds, train(dcgan_config, progress=progress).generator
+rows["DCGAN (Q1)"] = score(dcgan.generate(n=n_eval, seed=40_000))
+rows["CGAN (published)"] = score(cgan.generate(labels=labels, seed=40_000), labels)
+timings["DCGAN (Q1)"] = train(dcgan_config, progress=progress).seconds
 timings["CGAN (published)"] = cgan_seconds
 pca_table = pd.DataFrame(rows).T
 pca_table["fit + sample s"] = pd.Series(timings)
@@ -169,18 +167,18 @@ plt.show()
 judge = judge_run.model
 glue("q5_judge_accuracy", 100 * judge_run.test_accuracy)
 configs = {"plain CGAN": plain} | class_variants
-train_features = evaluation.classify(classifier, x_pick)[1]
-class_runs = train_many({(name, s): config.replace(seed=s) for name, config in configs.items() for s in range(seeds)},
-                        scheduler, progress)
-class_rows = {}
-for key, run in class_runs.items():
-    logits, features = evaluation.classify_samples(run.generator, classifier, labels=labels, seed=50_000)
-    row = evaluation.all_metrics(logits, features, reference, labels)
-    judged = evaluation.classify_samples(run.generator, judge, labels=labels, seed=50_000)[0]
-    row["judge success %"] = 100 * (judged.argmax(1) == labels).float().mean().item()
-    row["FID (train)"] = metrics.frechet_distance(features, train_features)  # for choosing; never the test set
-    row["train s"] = run.seconds
-    class_rows[key] = row
+train_features = predict(classifier, x_pick)[1]
+class_rows, class_runs = {}, {}
+for name, config in configs.items():
+    for s in range(seeds):
+        run = train(config.replace(seed=s), progress=progress)
+        images = run.generator.generate(labels=labels, seed=50_000)
+        logits, features = predict(classifier, images)
+        row = metrics.all_metrics(logits, features, reference, labels)
+        row["judge success %"] = 100 * (predict(judge, images)[0].argmax(1) == labels).float().mean().item()
+        row["FID (train)"] = metrics.frechet_distance(features, train_features)  # for choosing; never the test set
+        row["train s"] = run.seconds
+        class_rows[(name, s)], class_runs[(name, s)] = row, run
 runs_table = pd.DataFrame(class_rows).T
 class_table = runs_table.groupby(level=0, sort=False).agg(["mean", "std"])
 for name in configs:
@@ -222,8 +220,8 @@ plt.show()
 pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(5))[:100]
 fake_labels = torch.randint(0, 10, (100,), generator=torch.Generator().manual_seed(6))
 fake_images = cgan.generate(labels=fake_labels, seed=60_000)
-real_logits, real_features = evaluation.classify(classifier, x_test[pick])
-fake_logits, fake_features = evaluation.classify(classifier, fake_images)
+real_logits, real_features = predict(classifier, x_test[pick])
+fake_logits, fake_features = predict(classifier, fake_images)
 both = torch.cat([real_features, fake_features]).numpy()
 digits = torch.cat([y_test[pick], fake_labels]).numpy()
 is_real = np.r_[np.ones(100, bool), np.zeros(100, bool)]
@@ -269,7 +267,7 @@ glue("q5_centroid_gap", centroid_gap(both, torch.as_tensor(digits), torch.as_ten
 real_conf = torch.softmax(real_logits, 1)[torch.arange(100), y_test[pick]].numpy()
 fake_conf = torch.softmax(fake_logits, 1)[torch.arange(100), fake_labels].numpy()
 large_real = torch.softmax(test_logits, 1)[torch.arange(len(y_test)), y_test]
-large_fake_logits = evaluation.classify_samples(cgan, classifier, labels=labels, seed=40_000)[0]
+large_fake_logits = predict(classifier, cgan.generate(labels=labels, seed=40_000))[0]
 large_fake = torch.softmax(large_fake_logits, 1)[torch.arange(len(labels)), labels]
 fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
 for ax, (name, conf, digit, large) in zip(axes, (("real test images", real_conf, y_test[pick], large_real),
@@ -299,9 +297,18 @@ glue("q5_conf_fake_low", 100 * float((large_fake < 0.9).float().mean()))
 # %%
 counts, draws = experiments.SAMPLE_COUNTS[profile]
 x_pool, pool_labels = training_sample(max(counts) * draws, seed=8)
-pools = {"CGAN": evaluation.classify_samples(cgan, classifier, labels=pool_labels, seed=70_000)[1],
-         "real (train)": evaluation.classify(classifier, x_pool)[1]}
-curves = evaluation.cached(metrics.by_sample_count, reference, pools, list(counts), draws)
+pool_fake_features = predict(classifier, cgan.generate(labels=pool_labels, seed=70_000))[1]
+pool_real_features = predict(classifier, x_pool)[1]
+curves = []
+for n in counts:
+    for draw in range(draws):
+        for source, pool in (("CGAN", pool_fake_features), ("real (train)", pool_real_features)):
+            idx = torch.randperm(len(pool), generator=torch.Generator().manual_seed(1000 * n + draw))[:n]
+            f = pool[idx]
+            precision, recall = metrics.precision_recall(reference.features, f, k=3, real_radii=reference.radii_k3)
+            kid, _ = metrics.kernel_inception_distance(reference.features, f, subsets=20, subset_size=min(1000, n))
+            curves.append({"n": n, "source": source, "FID": metrics.frechet_distance(reference.features, f),
+                           "KID ×1e3": 1e3 * kid, "precision": precision, "recall": recall})
 curves = pd.DataFrame(curves)
 summary = curves.groupby(["source", "n"]).agg(["mean", "std"])
 fig, axes = plt.subplots(1, 4, figsize=(12, 2.8))

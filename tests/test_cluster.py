@@ -1,5 +1,6 @@
 """Training on a Dask cluster (ganutils.cluster) and the cached evaluations (ganutils.evaluation)."""
 
+import json
 import os
 import signal
 import threading
@@ -79,6 +80,13 @@ def test_worker_killed_mid_run_is_resumed_from_its_checkpoint_and_finishes(dask_
     monkeypatch.setenv("GANUTILS_RUNS", str(isolated_runs.parent / "uninterrupted"))
     _same_weights(outcome["runs"]["run"].generator_package["state_dict"],
                   train(config, progress=False).generator_package["state_dict"])
+
+
+def test_dask_scheduler_address_sends_the_runs_to_that_cluster(dask_client, monkeypatch, isolated_runs):
+    monkeypatch.setenv("GANUTILS_SCHEDULER", dask_client.scheduler.address)  # as the README's commands set it
+    runs = cluster.train_many({"run": TINY.replace(seed=11)}, progress=False)
+    (stage,) = [json.loads(line) for line in (isolated_runs / "stages.jsonl").read_text().splitlines()]
+    assert stage["where"].startswith("Dask cluster, 2 workers") and stage["runs"] == [os.path.basename(runs["run"].directory)]
 
 
 def test_duplicate_submissions_to_the_cluster_train_once(monkeypatch, isolated_runs):
@@ -188,3 +196,16 @@ def test_damaged_metric_cache_entry_is_reported_and_recomputed(monkeypatch, isol
         again = evaluation.classify(classifier, images)
     assert any(issubclass(w.category, DamagedFileWarning) for w in caught)
     assert all(torch.equal(a, b) for a, b in zip(expected, again))
+
+
+def test_metric_cache_keys_digest_values_and_structure():
+    from ganutils.io import digest
+
+    x = torch.arange(6.0)
+    assert digest(x) == digest(x.clone()) != digest(x.to(torch.float64)) != digest(x.view(2, 3))
+    assert digest({"a": x, "b": [1, None]}) == digest({"b": [1, None], "a": x.clone()})
+    assert digest([x, 1]) != digest([x, 2]) and digest(1) != digest(1.0) and digest("1") != digest(1)
+    assert digest(metrics.Reference.of(torch.randn(20, 3, generator=torch.Generator().manual_seed(0)))) == digest(
+        metrics.Reference.of(torch.randn(20, 3, generator=torch.Generator().manual_seed(0))))
+    with pytest.raises(TypeError):
+        digest(object())  # no silent fallback for a value it cannot describe

@@ -6,12 +6,18 @@
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
 untrained = artifacts.SampleGenerator(Generator(**baseline.generator_kwargs()))
-untrained_fid = evaluate(*evaluation.classify_samples(untrained, classifier, n=n_eval, seed=10_000))["FID"]
-base_fids = results.loc[[f"baseline (seed {s})" for s in range(seeds)], "FID"]
+pooled = lambda images: torch.nn.functional.avg_pool2d(images.float(), 4).flatten(1)  # 7x7 pixels
+# FID of 7x7-pooled pixels, not of classifier features: the smoke classifier itself differs between CPUs and
+# thread counts, so an FID through it moved an untrained G's score by 10% (measured at 1 and 2 threads)
+pixel_fid = lambda images: metrics.frechet_distance(pooled(images), pooled(x_train[perm[:n_eval]]))
+untrained_fid = pixel_fid(untrained.generate(n=n_eval, seed=10_000))
+base_fids = torch.tensor([pixel_fid(runs[f"baseline (seed {s})"].generator.generate(n=n_eval, seed=10_000))
+                          for s in range(seeds)])
 real_row = results.loc["real images (held out)"]
 print("rows:", list(results.index))
 print("columns:", list(results.columns))
 print("samples per run:", n_eval, "| sample grids:", sorted({tuple(run.samples.shape[1:]) for run in runs.values()}))
 print("real held-out images cover 10 digits with FID below 2:", real_row["digits ≥2%"] == 10 and real_row["FID"] < 2)
-print("every baseline seed has trained (FID below 90% of an untrained G's):", bool((base_fids < 0.9 * untrained_fid).all()))
+# measured: 14-21% at 1 and 2 threads and under AVX2 kernels
+print("every baseline seed has trained (pixel FID below 40% of an untrained G's):", bool((base_fids < 0.4 * untrained_fid).all()))
 print("FID and KL are finite for every row:", bool(results[["FID", "KL to uniform"]].abs().lt(float("inf")).all().all()))

@@ -6,15 +6,16 @@
 # NBVAL_CHECK_OUTPUT
 torch.manual_seed(0)
 untrained = artifacts.SampleGenerator(Generator(**baseline.generator_kwargs()))
-untrained_fid = metrics.frechet_distance(evaluation.classify_samples(untrained, classifier, labels=labels, seed=10_000)[1],
-                                         real_features)
-base_fids = table.loc[[f"baseline (seed {s})" for s in range(seeds)], "FID (train)"]
+pooled = lambda images: torch.nn.functional.avg_pool2d(images.float(), 4).flatten(1)  # 7x7 pixels, as in Q1's check
+pixel_fid = lambda images: metrics.frechet_distance(pooled(images), pooled(x_real))
+untrained_fid = pixel_fid(untrained.generate(labels=labels, seed=10_000))
+base_fids = torch.tensor([pixel_fid(runs[f"baseline (seed {s})"].generator.generate(labels=labels, seed=10_000))
+                          for s in range(seeds)])
 first_round = [f"baseline (seed {s})" for s in range(seeds)] + list(variants)
 print("first-round rows:", list(table.index[: len(first_round)]) == first_round, len(first_round))
 print("long-stage rows (2 designs x seeds, averaged and raw):", len(long_table))  # which variants win depends on the CPU
 print("columns:", list(table.columns))
 print("labels asked for follow the real reference:", bool((labels == real_labels).all()), len(labels))
-# 9 G steps barely move a smoke CGAN: single seeds reached 0.78-0.94x an untrained G's FID across CPU kernels, the
-# mean of the seeds at most 0.89x, so the check is on the mean
-print("the baseline seeds have trained (mean FID below 95% of an untrained G's):", bool(base_fids.mean() < 0.95 * untrained_fid))
+# measured: 10-12% at 1 and 2 threads and under AVX2 kernels
+print("every baseline seed has trained (pixel FID below 40% of an untrained G's):", bool((base_fids < 0.4 * untrained_fid).all()))
 print("success rates are percentages:", bool(table["success %"].between(0, 100).all()))
