@@ -1,11 +1,12 @@
 """Scale-out, measured on this machine and predicted for more cores (`make scaling` -> bench/scaling.md).
 
-1. One run's speed at 1 and 2 threads (`ganutils.cluster.measure_thread_scaling`: a width-32 DCGAN
-   training step, batch 128, in this machine's precision).
+1. One run's speed at 1 thread and on every core's thread, and the speed of one single-threaded run per
+   core side by side (`ganutils.cluster.measure_parallel_speed`, what `scheduler="local"` decides on: a
+   width-32 DCGAN training step, batch 128, in this machine's precision).
 2. One training stage cold, in-process against a local Dask cluster: Q1's report-profile stage (the
    baseline seeds and every variant, 13 runs) shortened to `--epochs` epoch(s) each, trained from an
    empty run cache once in-process on every thread, once on a LocalCluster of one single-threaded
-   worker per core.
+   worker per core (on `--per-class` images per digit, so that both fit in a few minutes).
 3. The report's cold re-execution predicted at 2, 8, 16 and 64 cores from what a cold re-execution
    recorded (`--cache`: its run cache, whose `stages.jsonl` lists every stage `train_many` trained and
    every run its own training time; `--times`: its chapter times, the output of `time_report.sh cold`).
@@ -35,13 +36,14 @@ from ganutils.io import load_torch
 CORES = (2, 8, 16, 64)
 
 
-def stage_cold(epochs: int) -> dict[str, float]:
-    """Wall seconds of Q1's stage at `epochs` epochs per run, from an empty cache, in-process and on a cluster."""
+def stage_cold(epochs: int, per_class: int) -> dict[str, float]:
+    """Wall seconds of Q1's stage at `epochs` epochs of `per_class` images per digit a run, from an empty cache,
+    in-process and on a cluster."""
     from distributed import Client, LocalCluster
 
     baseline, variants = experiments.dcgan_variants("report")
     configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(3)} | variants
-    configs = {name: config.replace(epochs=epochs) for name, config in configs.items()}
+    configs = {name: config.replace(epochs=epochs, n_per_class=per_class) for name, config in configs.items()}
     cores = cluster.available_cores()
     wall = {}
     for where in ("in-process", "cluster"):
@@ -51,7 +53,7 @@ def stage_cold(epochs: int) -> dict[str, float]:
             if where == "in-process":
                 cluster.train_many(configs, "in-process", progress=False)
             else:
-                with LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=None,
+                with LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=":0",
                                   silence_logs=40) as local, Client(local) as client:
                     cluster.train_many(configs, client, progress=False)
             wall[where] = time.perf_counter() - started
@@ -71,7 +73,7 @@ def run_seconds(runs: Path, name: str, speed: dict[int, float]) -> float:
     result = load_torch(runs / name / "result.pt")
     package = result.get("generator") or result.get("classifier")
     threads = int(package.get("machine", {}).get("threads", 1))
-    return result["seconds"] * speed.get(threads, speed[max(speed)]) / speed[1]
+    return result["seconds"] * speed.get(threads, speed[max(speed)]) / speed[1]  # as if trained on one thread
 
 
 def predict(runs: Path, times: Path, speed: dict[int, float]) -> list[str]:
@@ -118,6 +120,8 @@ def predict(runs: Path, times: Path, speed: dict[int, float]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1, help="epochs per run in the cold stage (default 1)")
+    parser.add_argument("--per-class", type=int, default=2000,
+                        help="training images per digit in the cold stage (default 2000: a third of MNIST)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("GANUTILS_RUNS", "runs")),
                         help="run cache of a cold report re-execution (default $GANUTILS_RUNS or runs/)")
     parser.add_argument("--times", type=Path, default=Path("bench/time_report.md"),
@@ -126,14 +130,18 @@ def main() -> None:
     cache_dir = args.cache.resolve()
     print(f"# Scale-out ({datetime.now().date()})\n")
     print(f"machine: {json.dumps(describe_machine())}\n")
-    speed = cluster.measure_thread_scaling()
-    print("## 1. One run's speed at 1 and 2 threads (width-32 DCGAN step, batch 128)\n")
+    cores = cluster.available_cores()
+    one = cluster.step_speed(1)
+    speed = cluster.measure_parallel_speed()
+    print(f"## 1. Training speed, one run and {cores} side by side (width-32 DCGAN step, batch 128)\n")
+    print(f"- images/s, one run on 1 thread: {one:.0f}")
     for key, value in speed.items():
-        print(f"- {key}: {value:.2f}")
-    threads = {1: speed["images/s at 1 thread"], 2: speed["images/s at 2 threads"]}
-    print(f"\nplan for `scheduler=\"local\"` here: {cluster.describe_plan()}\n")
-    print(f"## 2. One stage cold: Q1's {13} report runs at {args.epochs} epoch(s) each, {cluster.available_cores()} cores\n")
-    wall = stage_cold(args.epochs)
+        print(f"- {key}: {value:.2f}" if key == "gain" else f"- {key}: {value:.0f}")
+    threads = {1: one, cores: speed[f"images/s, one run on {cores} threads"]}
+    print(f"\nplan for `scheduler=\"local\"` here, from this measurement: {cluster.describe_plan(speed['gain'])}\n")
+    print(f"## 2. One stage cold: Q1's 13 report runs, each {args.epochs} epoch(s) of {10 * args.per_class:,} images, "
+          f"{cluster.available_cores()} cores\n")
+    wall = stage_cold(args.epochs, args.per_class)
     print(f"- in-process ({torch.get_num_threads()} threads, one run after another): {wall['in-process']:.0f} s")
     print(f"- LocalCluster ({cluster.available_cores()} workers x 1 thread): {wall['cluster']:.0f} s")
     print(f"- cluster / in-process: {wall['cluster'] / wall['in-process']:.2f}"

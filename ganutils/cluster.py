@@ -4,10 +4,9 @@
 only those that the run cache lacks. Where they train is `scheduler` (every chapter's parameter of that
 name) or else the environment variable GANUTILS_SCHEDULER:
 
-  "local" (default)  a `LocalCluster` on this machine, one run per worker, as many workers as the cores
-                     and the measured thread scaling make worthwhile (`plan_local`); plain in-process
-                     training when one worker is all there is room for or the work would not repay the
-                     cluster's start-up
+  "local" (default)  a `LocalCluster` on this machine, one single-threaded run per core, where that was
+                     measured to train faster than one run on every thread (`plan_local`); else, or when
+                     the work would not repay the cluster's start-up, plain in-process training
   "in-process"       no Dask: one run after another in this process
   "tcp://host:8786"  an existing Dask cluster whose workers see the same run cache directory
 
@@ -43,7 +42,7 @@ from ganutils.train import GanConfig, GanRun, gan_step, train
 SCHEDULER_ENV = "GANUTILS_SCHEDULER"
 SCHEDULERS = ("local", "in-process")  # or a scheduler address, tcp://host:port
 MIN_CLUSTER_IMAGES = 200_000  # images (epochs x training set) below which a LocalCluster's start-up does not pay
-THREAD_SCALING_FOR_TWO = 1.8  # two threads must train one run this much faster than one thread to share a worker
+MIN_PARALLEL_GAIN = 1.1  # single-threaded runs side by side must beat one run on every thread by this much
 
 Config = GanConfig | ClassifierConfig
 Run = GanRun | ClassifierRun
@@ -169,7 +168,7 @@ def _client(scheduler, local_workers: int | None) -> Iterator[tuple[object, int 
             yield client, None
         return
     cores = available_cores()
-    with LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client, max(1, cores // local_workers)
 
@@ -180,11 +179,29 @@ def train_on_worker(config: Config, runs: str, threads: int | None) -> str:
         raise RuntimeError(f"this worker ({socket.gethostname()}) cannot see the run cache {runs}: start "
                            f"workers where the notebook's GANUTILS_RUNS directory is mounted at the same path")
     os.environ["GANUTILS_RUNS"] = runs
+    _relax_malloc_trim()
     if threads:
         torch.set_num_threads(threads)
     # else the worker's own setting: one thread per task slot, as Dask's nanny sets OMP_NUM_THREADS=1
     _load(config)
     return cache.config_key(config)
+
+
+def _relax_malloc_trim() -> None:
+    """Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also switches off glibc's adaptive
+    mmap threshold: every tensor above 128 KB is then mapped and unmapped anew, and a training run on a worker
+    took twice as long as in a plain process (8.8 s against 4.6 s, measured). Restore roomy thresholds
+    (Linux/glibc only; elsewhere nothing happens)."""
+    if not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 * 1024 * 1024)  # M_MMAP_THRESHOLD: glibc's adaptive ceiling on 64-bit
+        libc.mallopt(-1, 64 * 1024 * 1024)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 def available_cores() -> int:
@@ -197,58 +214,75 @@ def available_cores() -> int:
 def plan_local(pending: list[Config]) -> tuple[int, int]:
     """(workers, torch threads per worker) for a LocalCluster training `pending`.
 
-    One thread per run when two threads speed one run up by less than THREAD_SCALING_FOR_TWO (measured,
-    `thread_scaling`), else two; never more workers than runs; one worker (in-process training) when
-    the machine has a single core, there is one run, or the runs together process fewer than
-    MIN_CLUSTER_IMAGES images."""
+    One single-threaded run per core when that trains more images per second in all than one run on every
+    thread (measured, `parallel_gain`, with a 10% margin for the cluster's own costs); never more workers
+    than runs; one worker (in-process training) otherwise, or when the machine has a single core, there is
+    one run, or the runs together process fewer than MIN_CLUSTER_IMAGES images."""
     cores = available_cores()
     if cores == 1 or len(pending) == 1 or sum(_images(c) for c in pending) < MIN_CLUSTER_IMAGES:
         return 1, cores
-    threads = 1 if thread_scaling() < THREAD_SCALING_FOR_TWO else 2
-    workers = max(1, min(len(pending), cores // threads))
+    if parallel_gain() < MIN_PARALLEL_GAIN:
+        return 1, cores
+    workers = min(len(pending), cores)
     return workers, max(1, cores // workers)
 
 
-def describe_plan() -> str:
-    """What `scheduler="local"` does on this machine, in words (for timing reports)."""
+def describe_plan(gain: float | None = None) -> str:
+    """What `scheduler="local"` does on this machine, in words (for timing reports); `gain` replaces the run
+    cache's measurement."""
     chosen = os.environ.get(SCHEDULER_ENV, "local")
     if chosen != "local":
         return f"{SCHEDULER_ENV}={chosen}: runs train there"
-    cores, scaling = available_cores(), thread_scaling()
-    per_run = 1 if scaling < THREAD_SCALING_FOR_TWO else 2
-    layout = ("one run at a time, in-process" if cores // per_run <= 1
-              else f"a Dask LocalCluster of up to {cores // per_run} workers x {per_run} thread(s)")
-    return (f"{cores} cores; two threads train one run {scaling:.2f}x as fast as one, so uncached runs train "
-            f"{layout} (in-process whenever fewer than {MIN_CLUSTER_IMAGES:,} training images are pending)")
+    cores, gain = available_cores(), parallel_gain() if gain is None else gain
+    layout = (f"on a Dask LocalCluster of up to {cores} single-threaded workers" if gain >= MIN_PARALLEL_GAIN
+              and cores > 1 else "one after another, in-process, on every thread")
+    return (f"{cores} cores; {cores} single-threaded runs at once train {gain:.2f}x the images per second of one "
+            f"run on {cores} threads, so uncached runs train {layout} (in-process whenever fewer than "
+            f"{MIN_CLUSTER_IMAGES:,} training images are pending)")
 
 
-def thread_scaling() -> float:
-    """How much faster one run trains on two threads than on one (2.0 = perfect), measured once per
-    machine and run cache (`threads.json` there) on a training step of the Q1 baseline."""
+def parallel_gain() -> float:
+    """Images per second of one single-threaded run per core, all at once, over one run on every thread;
+    measured once per machine and run cache (`threads.json` there)."""
     machine = json.dumps(describe_machine() | {"cores": available_cores()}, sort_keys=True)
-    return cache.remember("threads", machine, measure_thread_scaling)["scaling"]
+    return cache.remember("threads", machine, measure_parallel_speed)["gain"]
 
 
-def measure_thread_scaling(rounds: int = 5) -> dict[str, float]:
-    """Images per second of a width-32 DCGAN step (batch 128, this machine's precision) at 1 and 2 threads."""
+def step_speed(threads: int, seconds: float = 3.0) -> float:
+    """Images per second of width-32 DCGAN training steps (batch 128, this machine's precision) on `threads`
+    threads, over about `seconds` after a warm-up."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return _timed_steps(seconds)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _timed_steps(seconds: float) -> float:
     config = GanConfig(width_g=32, width_d=32)
     device = default_device()
-    threads = torch.get_num_threads()
     torch.manual_seed(0)
     G, D = Generator(**config.generator_kwargs()).to(device), Discriminator(**config.discriminator_kwargs()).to(device)
     opt_g, opt_d = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999), foreach=True) for m in (G, D))
     x, z = torch.randn(128, 1, 28, 28, device=device), torch.randn(128, config.z_dim, device=device)
-    speed = {}
-    try:
-        for n in (1, 2):
-            torch.set_num_threads(n)
-            best = float("inf")
-            for _ in range(rounds + 1):  # the first round selects kernels
-                t0 = time.perf_counter()
-                gan_step(G, D, opt_g, opt_d, config, x, None, z, None)
-                best = min(best, time.perf_counter() - t0)
-            speed[f"images/s at {n} thread{'s' if n > 1 else ''}"] = 128 / best
-    finally:
-        torch.set_num_threads(threads)
-    one, two = speed.values()
-    return speed | {"scaling": two / one}
+    for _ in range(3):
+        gan_step(G, D, opt_g, opt_d, config, x, None, z, None)
+    steps, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        gan_step(G, D, opt_g, opt_d, config, x, None, z, None)
+        steps += 1
+    return 128 * steps / (time.perf_counter() - started)
+
+
+def measure_parallel_speed() -> dict[str, float]:
+    """One run on every core's thread against one single-threaded run per core, all at once (separate
+    processes, as on a LocalCluster): what `plan_local` decides between."""
+    import multiprocessing
+
+    cores = available_cores()
+    together = step_speed(cores)
+    with multiprocessing.get_context("spawn").Pool(cores) as pool:
+        apart = sum(pool.map(step_speed, [1] * cores))
+    return {f"images/s, one run on {cores} threads": together,
+            f"images/s, {cores} single-threaded runs at once": apart, "gain": apart / together}

@@ -23,7 +23,7 @@ TINY_CLASSIFIER = ClassifierConfig(epochs=1, n_train=500, batch_size=64, width=8
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=40) as local, distributed.Client(local) as client:
         yield client
 
@@ -117,23 +117,31 @@ def test_bad_scheduler_address_fails_at_once_naming_the_cluster_variable(monkeyp
 
 def test_cluster_plan_uses_in_process_training_where_workers_would_not_pay(monkeypatch):
     monkeypatch.setattr(cluster, "available_cores", lambda: 16)
-    monkeypatch.setattr(cluster, "thread_scaling", lambda: 1.5)
+    monkeypatch.setattr(cluster, "parallel_gain", lambda: 1.5)
     big = GanConfig(epochs=4, width_g=32, width_d=32)
     assert cluster.plan_local([big]) == (1, 16)  # one run: in-process, with every core
     assert cluster.plan_local([TINY, TINY.replace(seed=1)]) == (1, 16)  # too little work to start workers
-    assert cluster.plan_local([big.replace(seed=s) for s in range(20)]) == (16, 1)  # poor scaling: 1 thread a run
+    assert cluster.plan_local([big.replace(seed=s) for s in range(20)]) == (16, 1)  # one single-threaded run a core
     assert cluster.plan_local([big.replace(seed=s) for s in range(4)]) == (4, 4)  # fewer runs than cores
-    monkeypatch.setattr(cluster, "thread_scaling", lambda: 1.95)
-    assert cluster.plan_local([big.replace(seed=s) for s in range(20)]) == (8, 2)
+    monkeypatch.setattr(cluster, "parallel_gain", lambda: 0.9)  # runs side by side slower: in-process
+    assert cluster.plan_local([big.replace(seed=s) for s in range(20)]) == (1, 16)
     monkeypatch.setattr(cluster, "available_cores", lambda: 1)
     assert cluster.plan_local([big.replace(seed=s) for s in range(20)]) == (1, 1)
 
 
-def test_thread_scaling_for_the_cluster_plan_is_measured_once_per_run_cache(monkeypatch, isolated_runs):
+def test_parallel_gain_for_the_cluster_plan_is_measured_once_per_run_cache(monkeypatch, isolated_runs):
     calls = []
-    monkeypatch.setattr(cluster, "measure_thread_scaling", lambda: calls.append(1) or {"scaling": 1.4})
-    assert cluster.thread_scaling() == cluster.thread_scaling() == 1.4
+    monkeypatch.setattr(cluster, "measure_parallel_speed", lambda: calls.append(1) or {"gain": 1.4})
+    assert cluster.parallel_gain() == cluster.parallel_gain() == 1.4
     assert len(calls) == 1 and (isolated_runs / "threads.json").exists()
+
+
+def test_worker_speed_measurement_runs_single_threaded_runs_side_by_side():
+    measured = cluster.measure_parallel_speed()
+    cores = cluster.available_cores()
+    assert measured[f"images/s, {cores} single-threaded runs at once"] > 0
+    assert measured["gain"] == pytest.approx(measured[f"images/s, {cores} single-threaded runs at once"]
+                                             / measured[f"images/s, one run on {cores} threads"])
 
 
 # --- cached evaluations --------------------------------------------------------------------------------
