@@ -39,8 +39,6 @@ CORES = (2, 8, 16, 64)
 def stage_cold(epochs: int, per_class: int) -> dict[str, float]:
     """Wall seconds of Q1's stage at `epochs` epochs of `per_class` images per digit a run, from an empty cache,
     in-process and on a cluster."""
-    from distributed import Client, LocalCluster
-
     baseline, variants = experiments.dcgan_variants("report")
     configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(3)} | variants
     configs = {name: config.replace(epochs=epochs, n_per_class=per_class) for name, config in configs.items()}
@@ -53,8 +51,7 @@ def stage_cold(epochs: int, per_class: int) -> dict[str, float]:
             if where == "in-process":
                 cluster.train_many(configs, "in-process", progress=False)
             else:
-                with LocalCluster(n_workers=cores, threads_per_worker=1, dashboard_address=":0",
-                                  silence_logs=40) as local, Client(local) as client:
+                with cluster.local_cluster(cores) as client:
                     cluster.train_many(configs, client, progress=False)
             wall[where] = time.perf_counter() - started
     return wall | {"runs": len(configs), "distinct runs": len({cache.config_key(c) for c in configs.values()})}

@@ -1,8 +1,8 @@
 """Many runs at once: a chapter's independent runs trained on a Dask cluster.
 
 `train_many({name: config})` returns every run (a `GanRun` or `ClassifierRun` per name) and trains
-only those that the run cache lacks. Where they train is `scheduler` (every chapter's parameter of that
-name) or else the environment variable GANUTILS_SCHEDULER:
+only those that the run cache lacks. Where they train is the `scheduler` argument or else the environment
+variable GANUTILS_SCHEDULER:
 
   "local" (default)  a `LocalCluster` on this machine, one single-threaded run per core, where that was
                      measured to train faster than one run on every thread (`plan_local`); else, or when
@@ -122,25 +122,26 @@ def _log_stage(directories: list[str], where: str, seconds: float) -> None:
 
 def _train_pending(pending: list[Config], scheduler, progress: bool) -> str:
     """Train `pending`; returns where, in words."""
+    local_workers = None
     if scheduler is None or isinstance(scheduler, str):
         scheduler = resolve_scheduler(scheduler)
         if scheduler == "local":
-            workers, threads = plan_local(pending)
-            if workers == 1:
+            local_workers, _ = plan_local(pending)
+            if local_workers == 1:
                 scheduler = "in-process"
     if scheduler == "in-process":
         for config in pending:
             _load(config, progress)
         return f"in-process, {torch.get_num_threads()} threads"
+    from distributed import as_completed
+
     cache.runs_root().mkdir(parents=True, exist_ok=True)  # workers check that they see it
-    with _client(scheduler, workers if scheduler == "local" else None) as (client, threads_per_run):
+    with _client(scheduler, local_workers) as (client, threads_per_run):
         futures = {client.submit(train_on_worker, config, str(cache.runs_root()), threads_per_run,
                                  key=f"train-{_kind(config)}-{cache.config_key(config)}", pure=False): config
                    for config in pending}
         bar = tqdm(total=len(futures), desc=f"runs on {len(client.scheduler_info()['workers'])} Dask workers",
                    unit="run", disable=not progress)
-        from distributed import as_completed
-
         for future in as_completed(futures):
             try:
                 future.result()
@@ -158,7 +159,7 @@ def _train_pending(pending: list[Config], scheduler, progress: bool) -> str:
 @contextlib.contextmanager
 def _client(scheduler, local_workers: int | None) -> Iterator[tuple[object, int | None]]:
     """(a Dask client, torch threads per run: None keeps each worker's own setting)."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if not isinstance(scheduler, str):  # a Client made by the caller
         yield scheduler, None
@@ -167,10 +168,32 @@ def _client(scheduler, local_workers: int | None) -> Iterator[tuple[object, int 
         with Client(scheduler, timeout="10s") as client:
             yield client, None
         return
-    cores = available_cores()
-    with LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        yield client, max(1, cores // local_workers)
+    with local_cluster(local_workers) as client:
+        yield client, max(1, available_cores() // local_workers)
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[object]:
+    """A Dask client of a `LocalCluster` of `workers` single-threaded worker processes, which leaves this
+    process's environment as it found it: distributed's nanny sets OMP_NUM_THREADS=1 (and the MKL, OpenBLAS
+    and malloc variables) in the *parent's* `os.environ` before it spawns a worker, so every process started
+    afterwards (a notebook kernel, a test's subprocess) would silently train on one thread."""
+    from distributed import Client, LocalCluster
+
+    environ = dict(os.environ)
+    try:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            _restore_environ(environ)
+            yield client
+    finally:
+        _restore_environ(environ)
+
+
+def _restore_environ(environ: dict[str, str]) -> None:
+    for name in set(os.environ) - set(environ):
+        del os.environ[name]
+    os.environ.update(environ)
 
 
 def train_on_worker(config: Config, runs: str, threads: int | None) -> str:

@@ -102,9 +102,11 @@ def _measure(device: torch.device) -> dict[str, str | float]:
 
 def _measured_here(device: torch.device | None) -> tuple[str, float]:
     """The measurement for this machine as its kernels are now (ONEDNN_MAX_CPU_ISA and ATEN_CPU_CAPABILITY
-    show in `describe_machine`) and for the current run cache."""
+    show in `describe_machine`) and for the current run cache. Not per thread count: the measurement runs on
+    one thread, and a notebook and the workers or subprocesses it starts on fewer threads must key alike."""
     device = device or default_device()
-    machine = json.dumps(describe_machine() | {"device type": device.type}, sort_keys=True)
+    machine = json.dumps({k: v for k, v in describe_machine().items() if k != "threads"}
+                         | {"device type": device.type}, sort_keys=True)
     return _measured(machine, device.type, str(runs_root()))
 
 

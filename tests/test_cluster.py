@@ -22,10 +22,18 @@ TINY_CLASSIFIER = ClassifierConfig(epochs=1, n_train=500, batch_size=64, width=8
 
 @pytest.fixture(scope="module")
 def dask_client():
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=40) as local, distributed.Client(local) as client:
+    with cluster.local_cluster(2) as client:
         yield client
+
+
+def test_a_local_dask_cluster_leaves_the_environment_of_later_processes_alone():
+    """distributed's nanny writes OMP_NUM_THREADS=1 into its parent's environment: a subprocess started
+    after a LocalCluster (a notebook kernel, a resumed run) trained on one thread and gave other weights."""
+    before = dict(os.environ)
+    with cluster.local_cluster(1) as client:
+        assert client.run(lambda: os.environ.get("OMP_NUM_THREADS")) != {}  # the worker itself is up
+        assert dict(os.environ) == before
+    assert dict(os.environ) == before
 
 
 def _same_weights(a: dict, b: dict) -> None:
