@@ -8,7 +8,7 @@ CHAPTERS := q1_dcgan q2_cgan q3_metrics q4_retraining q5_bonus
 NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tex book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm scaling clean
+.PHONY: setup tex browser book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm scaling clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,14 @@ tex:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(TEX_PACKAGES); \
 	fi
 
+# A real browser for the book's test (Debian's chromium, headless): pages are opened offline as a reader would.
+browser:
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	  echo "installing chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
 # The report: the HTML book and the PDF paper, from the committed executed notebooks (no training).
 book: html pdf
 	cp _build/latex/paper.pdf _build/html/paper.pdf
@@ -44,8 +52,8 @@ pdf: setup tex
 	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
 	@pdfinfo _build/latex/paper.pdf | grep -E "Pages|Page size"
 
-# Unit tests, nbval regression of every chapter at the smoke profile, and the book build.
-test: setup tex lint
+# Unit tests, nbval regression of every chapter at the smoke profile, the book build and the book in Chromium.
+test: setup tex browser lint
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
 
 # Refresh the nbval references after an intended change: each chapter plus its regression checks
@@ -58,11 +66,11 @@ nbval-refresh: notebooks
 	done; rm -rf $$tmp
 
 lint: setup
-	$(BIN)/ruff check ganutils tests notebooks/*.py
+	$(BIN)/ruff check ganutils tests tools notebooks/*.py
 
-# Paired .ipynb files take their code from the .py sources (outputs are kept).
+# Paired .ipynb files take their code, prose and cell tags from the .py sources (outputs are kept).
 notebooks: setup
-	for nb in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb --update notebooks/$$nb.py; done
+	$(BIN)/python tools/sync_notebooks.py $(CHAPTERS)
 
 # Re-execute every chapter at the report profile (trained runs come from runs/).
 experiments: notebooks

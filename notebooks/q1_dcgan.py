@@ -26,13 +26,13 @@
 # spread between them is the yardstick. A variant that differs from the
 # baseline by less than that spread has not been shown to differ at all.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for the baseline, giving the run-to-run spread
 progress = False  # tqdm progress bars while training (handy interactively)
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
@@ -55,7 +55,7 @@ publish, figures = experiments.start_chapter(globals())
 # Its accuracy on the 10,000 real test images says how far its verdicts can be
 # trusted.
 
-# %%
+# %% tags=["hide-input"]
 classifier_run = train_classifier(experiments.CLASSIFIER[profile], progress=progress)
 classifier = classifier_run.model
 glue("q1_classifier_accuracy", 100 * classifier_run.test_accuracy)
@@ -75,7 +75,7 @@ if publish:
 # $2\cdot10^{-4}$ and $\beta_1 = 0.5$, batch 128 and the non-saturating
 # generator loss $-\mathbb E_z \log D(G(z))$.
 
-# %%
+# %% tags=["hide-input"]
 baseline, variants = experiments.dcgan_variants(profile)
 architecture = pd.DataFrame({
     "network": ["generator", "discriminator"],
@@ -90,7 +90,7 @@ glue("q1_g_params", architecture.parameters[0])
 glue("q1_d_params", architecture.parameters[1])
 architecture
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print(architecture[["network", "parameters"]].to_string(index=False))
 
@@ -111,7 +111,7 @@ print(architecture[["network", "parameters"]].to_string(index=False))
 # | label smoothing | an over-confident D: real targets 0.9 instead of 1 |
 # | fp32 | not a GAN trick but a check of our speed-up: the same run without bf16 autocast must land inside the seed band |
 
-# %%
+# %% tags=["hide-input"]
 configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants
 runs = {}
 for name, config in configs.items():
@@ -134,7 +134,7 @@ for name, config in configs.items():
 # images; two disjoint sets of real training images give its floor. The
 # classifier's mean confidence tells how recognisable the digits are.
 
-# %%
+# %% tags=["hide-input"]
 n_eval = experiments.EVAL_SAMPLES[profile]
 x_train, y_train = load_mnist(train=True)
 perm = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))
@@ -172,7 +172,7 @@ results.style.format(precision=3)
 # %% [markdown]
 # ### Seed spread of the baseline
 
-# %%
+# %% tags=["hide-input"]
 base_rows = results.loc[[f"baseline (seed {s})" for s in range(seeds)]]
 spread = pd.DataFrame({"mean": base_rows.mean(), "std": base_rows.std(ddof=1) if seeds > 1 else 0.0,
                        "min": base_rows.min(), "max": base_rows.max()})
@@ -190,7 +190,7 @@ spread.style.format(precision=3)
 # baseline's seed range widened by two standard deviations; otherwise the
 # table says "within noise".
 
-# %%
+# %% tags=["hide-input"]
 fid_mean = spread.loc["FID", "mean"]
 fid_std = float(spread.loc["FID", "std"]) if seeds > 1 else 0.0
 low, high = spread.loc["FID", "min"] - 2 * fid_std, spread.loc["FID", "max"] + 2 * fid_std
@@ -236,7 +236,7 @@ verdict.style.format(precision=2, subset=["FID", "Δ FID vs baseline mean"])
 # The same fixed noise after the last epoch, for every run (rows are not
 # digits: the model is unconditional).
 
-# %%
+# %% tags=["hide-input"]
 fig = plots.grids({name: run.samples[-1][:64] for name, run in runs.items()}, nrow=8, ncols=4)
 plots.save(fig, figures and f"{figures}/q1_samples.png")
 plt.show()
@@ -247,7 +247,7 @@ plt.show()
 # The baseline's fixed-noise samples after each epoch: shapes settle within the
 # first epoch; later epochs mostly sharpen strokes.
 
-# %%
+# %% tags=["hide-input"]
 evolution = runs["baseline (seed 0)"].samples
 fig = plots.grids({f"epoch {e + 1}": evolution[e][:36] for e in range(len(evolution))}, nrow=6,
                   ncols=len(evolution))
@@ -261,7 +261,7 @@ plt.show()
 # generator starts from a flat region of $\log(1 - D(G(z)))$; with several D
 # steps per G step the discriminator's outputs on real and fake separate more.
 
-# %%
+# %% tags=["hide-input"]
 shown = ["baseline (seed 0)", "saturating loss", "5 D steps", "label smoothing", "no normalisation"]
 fig = plots.training_curves({name: runs[name].history for name in shown if name in runs})
 plots.save(fig, figures and f"{figures}/q1_curves.png")
@@ -273,7 +273,7 @@ plt.show()
 # The share of samples per predicted digit. The dotted line is the uniform
 # 10%, the dashed red line the 2% floor below which we call a digit missing.
 
-# %%
+# %% tags=["hide-input"]
 fig = plots.class_share_bars({name: shares[name] for name in [best_name, worst_name, "baseline (seed 0)"]})
 plots.save(fig, figures and f"{figures}/q1_class_shares.png")
 plt.show()

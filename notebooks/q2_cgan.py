@@ -24,13 +24,13 @@
 # against one baseline, and ask whether the model collapses *within* a class
 # (every "3" alike) even when it covers all ten classes by construction.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for the baseline and for the two best variants
 progress = False  # tqdm progress bars while training
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
@@ -61,7 +61,7 @@ n_eval = experiments.EVAL_SAMPLES[profile]
 #   norm has a per-class scale and shift, $\gamma_y \hat h + \beta_y$, so the
 #   label modulates every layer rather than only the first.
 
-# %%
+# %% tags=["hide-input"]
 baseline, variants = experiments.cgan_variants(profile)
 projection, cbn = variants["projection D"], variants["projection D + CBN G"]
 layers = pd.DataFrame({
@@ -79,7 +79,7 @@ glue("q2_width", baseline.width_g)
 glue("q2_epochs", baseline.epochs)
 layers
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print(layers[["network", "parameters"]].to_string(index=False))
 
@@ -101,7 +101,7 @@ print(layers[["network", "parameters"]].to_string(index=False))
 # two best variants (lowest FID against training images, so that the test set
 # is never used for a choice) are then repeated with the same seeds.
 
-# %%
+# %% tags=["hide-input"]
 runs = {f"baseline (seed {s})": train(baseline.replace(seed=s), progress=progress) for s in range(seeds)}
 runs |= {name: train(config, progress=progress) for name, config in variants.items()}
 
@@ -111,7 +111,7 @@ runs |= {name: train(config, progress=progress) for name, config in variants.ite
 # images, so both sets hold the same mix of digits (MNIST's classes are not
 # equal in size) and a distance between them measures the images alone.
 
-# %%
+# %% tags=["hide-input"]
 x_real, real_labels = training_sample(n_eval, seed=0)
 real_logits, real_features = predict(classifier, x_real)
 real_diversity = metrics.within_class_diversity(real_features, real_labels)
@@ -155,7 +155,7 @@ table.style.format(precision=3)
 # are repeated with every seed; the lower mean FID over seeds decides which
 # design goes on to the long stage below.
 
-# %%
+# %% tags=["hide-input"]
 first_round = table.drop(index=[f"baseline (seed {s})" for s in range(1, seeds)])
 finalists = ["baseline" if name.startswith("baseline") else name
              for name in first_round["FID (train)"].nsmallest(2).index]
@@ -216,7 +216,7 @@ summary.style.format(precision=3)
 # generators (every design and seed, averaged and raw), the one with the lowest
 # FID against training images becomes `models/cgan.pt`.
 
-# %%
+# %% tags=["hide-input"]
 best_config = baseline if best_variant == "baseline" else variants[best_variant]
 long_designs = experiments.long_cgan_designs(best_variant, best_config, profile)
 design_rows = {design: [f"{design}, {config.epochs} epochs (seed {s})" for s in range(seeds)]
@@ -262,7 +262,7 @@ long_table.style.format(precision=3)
 # separates class from style, a column keeps its slant and stroke width while
 # the digit changes.
 
-# %%
+# %% tags=["hide-input"]
 generator = best_generator
 z = torch.randn(10, generator.model.z_dim, generator=torch.Generator().manual_seed(7))
 grid = generator.generate(labels=torch.arange(10).repeat_interleave(10), noise=z.repeat(10, 1))
@@ -277,7 +277,7 @@ plt.show()
 # Fixed noise after every epoch of the best run (rows are digits), then the
 # last epoch of each variant.
 
-# %%
+# %% tags=["hide-input"]
 recorded = sample_epochs(best.config)
 shown = sorted({round(i * (len(recorded) - 1) / 5) for i in range(6)})  # at most six, first and last included
 fig = plots.grids({f"epoch {recorded[i]}": best.samples[i] for i in shown}, nrow=10, ncols=len(shown))
@@ -295,7 +295,7 @@ plt.show()
 # least like the digit they were asked to be (lowest probability of the
 # conditioning label), with the classifier's own reading.
 
-# %%
+# %% tags=["hide-input"]
 _, _, images, logits = scores[best_name]
 p_label = torch.softmax(logits, 1)[torch.arange(len(labels)), labels]
 worst = torch.cat([torch.nonzero(labels == c).flatten()[p_label[labels == c].argsort()[:10]] for c in range(10)])
@@ -315,7 +315,7 @@ pd.DataFrame(readings.numpy(), index=[f"asked {c}" for c in range(10)]).style.se
 # (Kynkäänniemi et al. 2019, k = 3): the share of real images of that digit
 # that lie within the generated manifold.
 
-# %%
+# %% tags=["hide-input"]
 per_class = pd.concat({name: scores[name][1] for name in ["baseline (seed 0)", best_name]}, axis=1)
 fig, axes = plt.subplots(1, 3, figsize=(11, 2.8))
 for ax, metric in zip(axes, ("success %", "diversity ratio", "recall")):
@@ -338,7 +338,7 @@ per_class.style.format(precision=3)
 # %% [markdown]
 # ## Training curves
 
-# %%
+# %% tags=["hide-input"]
 fig = plots.training_curves({name: runs[name].history for name in
                              ["baseline (seed 0)", "projection D", "projection D + CBN G", "label smoothing"] if name in runs})
 plots.save(fig, figures and f"{figures}/q2_curves.png")

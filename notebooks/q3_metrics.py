@@ -20,13 +20,13 @@
 # is always the 10,000 real **test** images, which no model or choice in this
 # study was fitted to.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # must match Q2: the CGAN seeds scored here
 progress = False
 publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
 
-# %%
+# %% tags=["hide-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ x_train, y_train = load_mnist(train=True)
 # images against the labels the CGAN was asked for, with an equal number of
 # samples per digit. The CGAN scored here is the one Q2 published.
 
-# %%
+# %% tags=["hide-input"]
 test_logits, test_features = predict(classifier, x_test)
 test_hit = test_logits.argmax(1) == y_test
 baseline, variants = experiments.cgan_variants(profile)
@@ -79,7 +79,7 @@ print(f"real test accuracy {100 * test_hit.float().mean():.2f}% on {len(y_test)}
       f"CGAN success {100 * best_hit.float().mean():.2f}% on {len(labels)} samples")
 per_digit.T.style.format(precision=2)
 
-# %%
+# %% tags=["hide-input"]
 confusion = pd.crosstab(pd.Series(labels.numpy(), name="requested digit"),
                         pd.Series(best_logits.argmax(1).numpy(), name="classifier reads"), normalize="index")
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
@@ -103,7 +103,7 @@ plt.show()
 # $p(y)$ is estimated inside each split, the score drops as splits get
 # smaller: the plot shows how much.
 
-# %%
+# %% tags=["hide-input"]
 real_sample = test_logits[torch.randperm(len(test_logits), generator=torch.Generator().manual_seed(0))][:n_eval]
 is_real = metrics.inception_score(real_sample)
 is_best = metrics.inception_score(best_logits)
@@ -146,7 +146,7 @@ curve.T.style.format(precision=3)
 # unequal mix; the rows "equal per digit" show what that mismatch adds, on real
 # images and on the published CGAN.
 
-# %%
+# %% tags=["hide-input"]
 reference = metrics.Reference.of(test_features)
 x_ref, ref_labels = training_sample(n_eval, seed=1)
 balanced = subset_per_class(y_train, n_eval // 10, seed=1)
@@ -188,7 +188,7 @@ table.style.format(precision=3)
 # all others are higher-is-better, so agreement between a distance and a score
 # shows as a *negative* correlation.)
 
-# %%
+# %% tags=["hide-input"]
 generated = table.loc[list(names)]  # the Q2 variants, one row per trained model
 agreement = generated.corr(method="spearman")
 fig, ax = plt.subplots(figsize=(5.5, 4.5))
@@ -210,7 +210,7 @@ glue("q3_rho_is_fid", agreement.loc["IS", "FID"])
 # compare the nearest-neighbour distances of 1,000 CGAN samples with those of
 # 1,000 real test images, and show samples beside their nearest neighbours.
 
-# %%
+# %% tags=["hide-input"]
 def nearest_train(images, chunk=250):
     flat_train = x_train.flatten(1)
     distances, indices = [], []

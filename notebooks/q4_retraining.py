@@ -30,13 +30,13 @@
 # through generated images*, not whether a GAN creates information. The last
 # experiment trains a CGAN on the same $n$ images the classifier sees.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds per cell (real subset, initialisation, batch order)
 progress = False
 publish = "auto"  # write book/figures/: "auto" (only at the report profile), True or False
 
-# %%
+# %% tags=["hide-input"]
 import hashlib
 
 import matplotlib.pyplot as plt
@@ -74,7 +74,7 @@ steps, batch_size = settings["steps"], settings["batch_size"]
 # chooses the confidence threshold. The synthetic pool holds an equal number
 # of CGAN samples per digit.
 
-# %%
+# %% tags=["hide-input"]
 largest = max(max(settings["real_per_class"]), settings["portion_pool"])
 used = torch.cat([subset_per_class(y_train, largest, seed=s) for s in range(seeds)])
 outside = torch.ones(len(y_train), dtype=torch.bool)
@@ -139,7 +139,7 @@ print(f"{len(y_syn)} synthetic images ({settings['pool_per_class']} per digit); 
 # probability of at least $\tau$. $\tau$ is chosen by validation accuracy with
 # the middle real-data size, seed 0.
 
-# %%
+# %% tags=["hide-input"]
 n_mid = sorted(settings["real_per_class"])[len(settings["real_per_class"]) // 2]
 threshold_scores = {tau: run("filtered mix", n_mid, 0, keep=confidence >= tau, evaluate_on="validation")
                     for tau in settings["thresholds"]}
@@ -161,7 +161,7 @@ pd.DataFrame({"validation accuracy %": threshold_scores,
 # * **synthetic only**: no real image at all (the "classification accuracy score",
 #   train on synthetic, test on real), the same for every $n$.
 
-# %%
+# %% tags=["hide-input"]
 strategies = ["real only", "mix", "filtered mix", "pretrain + fine-tune"]
 scores = {}
 for n in settings["real_per_class"]:
@@ -182,7 +182,7 @@ glue("q4_synthetic_only_std", float(np.std(synthetic_only, ddof=1)) if seeds > 1
 glue("q4_full_real", full_real)
 table_a
 
-# %%
+# %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6, 3.8))
 sizes = list(settings["real_per_class"])
 for strategy in strategies:
@@ -206,7 +206,7 @@ plt.show()
 # The best strategy must beat real-only by more than three times the larger of
 # the two seed spreads to count as an improvement here.
 
-# %%
+# %% tags=["hide-input"]
 def against_real(by_strategy):
     """The best strategy with synthetic images against real data alone, from accuracies per seed:
     (its name, real-only accuracies, its accuracies, gain, seed spread, verdict on the 3×-spread bar)."""
@@ -239,7 +239,7 @@ print(f"n = {n_key} per digit: real only {real_only.mean():.2f}, {best_strategy}
 # a budget of {glue:text}`q4_long_steps` steps for every strategy. Both budgets
 # are reported; neither was chosen by its test accuracy.
 
-# %%
+# %% tags=["hide-input"]
 long_steps = settings["long_steps"]
 long_scores = {strategy: [run(strategy, n_key, s, keep=keep if strategy == "filtered mix" else None,
                               budget=long_steps) for s in range(seeds)] for strategy in strategies}
@@ -273,7 +273,7 @@ table_e
 # whole synthetic set. Each is used at the listed fractions, with plain mixing
 # (0% synthetic = real only).
 
-# %%
+# %% tags=["hide-input"]
 pool = settings["portion_pool"]
 glue("q4_portion_pool", pool)
 portions = settings["portions"]
@@ -301,7 +301,7 @@ plt.show()
 # At {glue:text}`q4_key_n` real images per digit, plain mixing with a growing
 # ratio of synthetic to real images (0 = real only).
 
-# %%
+# %% tags=["hide-input"]
 ratio_rows = {}
 for ratio in settings["ratios"]:
     count = min(settings["pool_per_class"], ratio * n_key)
@@ -322,7 +322,7 @@ pd.DataFrame(ratio_rows).T.rename_axis("synthetic : real")
 # real-only classifier of the same seed, since a classifier trained on all
 # real data would not exist in this setting.
 
-# %%
+# %% tags=["hide-input"]
 own_rows = {}
 for n in settings["own_gan_sizes"]:
     batch = min(64, 5 * n)

@@ -30,13 +30,13 @@
 # first {glue:text}`q5_n_reference` real test images as reference (all of them at the
 # report profile).
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for every CGAN with a classification loss (the plain CGAN's come from Q2)
 progress = False
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
 
-# %%
+# %% tags=["hide-input"]
 import time
 
 import matplotlib.pyplot as plt
@@ -83,7 +83,7 @@ def score(images, requested=None):
 # images (so that generated and real sets hold the same mix); the DCGAN is
 # unconditional, so it has no success rate.
 
-# %%
+# %% tags=["hide-input"]
 glue("q5_n_eval", n_eval)
 glue("q5_n_reference", len(y_test))
 plain, class_variants = experiments.class_loss_variants(profile)
@@ -122,7 +122,7 @@ glue("q5_pca_seconds", max(v for k, v in timings.items() if k.startswith("PCA"))
 glue("q5_cgan_seconds", timings["CGAN (published)"])
 pca_table.style.format(precision=3)
 
-# %%
+# %% tags=["hide-input"]
 ks = list(likelihood)
 glue("q5_ll_low", likelihood[ks[0]])
 glue("q5_ll_high", likelihood[ks[-1]])
@@ -163,7 +163,7 @@ plt.show()
 # second classifier of the same architecture, another seed and a shorter
 # schedule, that no generator ever saw.
 
-# %%
+# %% tags=["hide-input"]
 judge = judge_run.model
 glue("q5_judge_accuracy", 100 * judge_run.test_accuracy)
 configs = {"plain CGAN": plain} | class_variants
@@ -195,7 +195,7 @@ class_table[["success %", "judge success %", "FID", "precision", "recall", "IS",
 # loss and the lowest FID against *training* features (the test set chooses
 # nothing).
 
-# %%
+# %% tags=["hide-input"]
 candidates = runs_table.loc[list(class_variants)]
 acgan_name, acgan_seed = candidates["FID (train)"].idxmin()
 acgan = class_runs[(acgan_name, acgan_seed)]
@@ -216,7 +216,7 @@ plt.show()
 # real images, requested label for synthetic ones); circles are real, crosses
 # synthetic.
 
-# %%
+# %% tags=["hide-input"]
 pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(5))[:100]
 fake_labels = torch.randint(0, 10, (100,), generator=torch.Generator().manual_seed(6))
 fake_images = cgan.generate(labels=fake_labels, seed=60_000)
@@ -263,7 +263,7 @@ glue("q5_centroid_gap", centroid_gap(both, torch.as_tensor(digits), torch.as_ten
 # 100 images; the dashed line is the mean over all {glue:text}`q5_n_eval`
 # samples of each set.
 
-# %%
+# %% tags=["hide-input"]
 real_conf = torch.softmax(real_logits, 1)[torch.arange(100), y_test[pick]].numpy()
 fake_conf = torch.softmax(fake_logits, 1)[torch.arange(100), fake_labels].numpy()
 large_real = torch.softmax(test_logits, 1)[torch.arange(len(y_test)), y_test]
@@ -294,7 +294,7 @@ glue("q5_conf_fake_low", 100 * float((large_fake < 0.9).float().mean()))
 # test reference with $n$ samples, several independent draws per $n$ (mean ±
 # std). An unbiased metric is flat in $n$; a biased one drifts.
 
-# %%
+# %% tags=["hide-input"]
 counts, draws = experiments.SAMPLE_COUNTS[profile]
 x_pool, pool_labels = training_sample(max(counts) * draws, seed=8)
 pool_fake_features = predict(classifier, cgan.generate(labels=pool_labels, seed=70_000))[1]

@@ -75,3 +75,26 @@ def test_start_chapter_checks_every_parameter_and_says_where_figures_go():
                        ({"epochs": 5}, "epochs"), ({"scheduler": "threads"}, "scheduler")):
         with pytest.raises(ValueError, match=match):
             experiments.start_chapter(namespace | bad)
+
+
+def test_rerun_box_names_every_parameter_the_training_and_the_measured_times(tmp_path):
+    from types import SimpleNamespace
+
+    from ganutils import report
+
+    (tmp_path / "time_report.md").write_text("report profile, cold run cache: commit abc, 2 CPU threads\n"
+                                             "chapter q1_dcgan: 1033.4 s (finished 2026-11-23T10:00:00Z)\n"
+                                             "chapter q2_cgan: 3898 s\n")
+    machine = {"device": "AMD EPYC", "cpu kernels": "AVX512", "threads": 2, "torch": "2.14.1", "precision": "bf16"}
+    gan = SimpleNamespace(seconds=120.0, generator_package={"machine": machine})
+    classifier = SimpleNamespace(seconds=60.0, package={})
+    box = report.rerun_box("q1_dcgan", 3, [classifier, gan, gan], bench=tmp_path)  # one run named twice
+    assert box.startswith(":::{admonition} Re-run this chapter") and box.endswith(":::")
+    assert "papermill notebooks/q1_dcgan.ipynb out.ipynb -p profile report -p seeds 3" in box
+    assert all(f"- `{name}`:" in box for name in experiments.PARAMETERS)  # every papermill parameter explained
+    assert "1 GAN run(s) and 1 classifier run(s), 3.0 min of training" in box
+    assert "from an empty run cache: 1033 s (`bench/time_report.md`: report profile, cold run cache: commit abc" in box
+    assert "with everything cached: not measured yet (`make time-warm`)" in box
+    assert ("trained on: a machine it did not record; device AMD EPYC, cpu kernels AVX512, threads 2, "
+            "torch 2.14.1, precision bf16.") in box  # where the chapter's numbers came from
+    assert report.chapter_times(tmp_path / "missing.md") == ("", {})

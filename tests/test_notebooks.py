@@ -27,6 +27,11 @@ def _code_cells(nb) -> list[str]:
             if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
 
 
+def _tags(nb) -> list[list[str]]:
+    """Every cell's tags (hide-input, remove-cell, ...): they decide what a reader of the book sees."""
+    return [c.metadata.get("tags", []) for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+
+
 def test_chapters_exist_and_make_knows_them():
     assert CHAPTERS, "no chapter notebooks found"
     makefile = (ROOT / "Makefile").read_text()
@@ -78,11 +83,12 @@ def test_committed_notebook_is_the_report_run_of_the_current_source(chapter):
     committed = nbformat.read(ROOT / "notebooks" / f"{chapter}.ipynb", 4)
     source = jupytext.read(ROOT / "notebooks" / f"{chapter}.py")
     assert _code_cells(committed) == _code_cells(source), f"run `make experiments`: {chapter}.ipynb is stale"
+    assert _tags(committed) == _tags(source), f"run `make notebooks`: {chapter}.ipynb has other cell tags than its .py"
     assert committed.metadata.get("papermill", {}).get("parameters", {}).get("profile") == "report"
     assert not [o for c in committed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def test_ruff_is_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "ganutils", "tests", "notebooks"],
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "ganutils", "tests", "tools", "notebooks"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
