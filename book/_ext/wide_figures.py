@@ -17,10 +17,6 @@ def visit_figure(self: LaTeXTranslator, node: nodes.figure) -> None:
         self.context[-1] = self.context[-1].replace(r"\end{figure}", r"\end{figure*}")
 
 
-def depart_figure(self: LaTeXTranslator, node: nodes.figure) -> None:
-    LaTeXTranslator.depart_figure(self, node)
-
-
 def setup(app):
-    app.add_node(nodes.figure, override=True, latex=(visit_figure, depart_figure))
+    app.add_node(nodes.figure, override=True, latex=(visit_figure, LaTeXTranslator.depart_figure))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
