@@ -25,13 +25,13 @@ from ganutils.classifier import predict
 from ganutils.io import digest
 
 
-def _code(*modules) -> str:
+def code_digest(*modules) -> str:
     """Digest of the source of the modules that compute a result: editing them invalidates it."""
     return digest([inspect.getsource(module) for module in modules])
 
 
-_CLASSIFY = _code(ganutils.classifier, models)
-_SAMPLE_AND_CLASSIFY = _code(ganutils.classifier, models, artifacts)
+_CLASSIFY = code_digest(ganutils.classifier, models)
+_SAMPLE_AND_CLASSIFY = code_digest(ganutils.classifier, models, artifacts)
 
 
 def classify(classifier: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -62,7 +62,7 @@ def classify_samples(generator: SampleGenerator, classifier: nn.Module, *, seed:
 def cached(function: Callable, *args, **kwargs):
     """`function(*args, **kwargs)`, computed once: for pure functions of tensors and plain values whose
     result is made of tensors, numbers, strings, lists and dicts (what `torch.load(weights_only=True)` reads)."""
-    spec = {"what": f"{function.__module__}.{function.__qualname__}", "code": _code(inspect.getmodule(function)),
+    spec = {"what": f"{function.__module__}.{function.__qualname__}", "code": code_digest(inspect.getmodule(function)),
             "inputs": digest(list(args), kwargs)}
     return cache.memo("eval", spec, lambda: function(*args, **kwargs))
 

@@ -27,13 +27,16 @@ def glue(key: str, value) -> None:
 
 
 def read_glue(notebook: str | Path) -> dict[str, object]:
-    """The values an executed notebook glued, by key (numbers as floats or ints, strings as str)."""
+    """The values an executed notebook glued, by key (numbers as floats or ints, strings as str, and the
+    MyST text of `glue_markdown`)."""
     values = {}
     for cell in nbformat.read(str(notebook), as_version=4).cells:
         for output in cell.get("outputs", []):
             record = output.get("metadata", {}).get("scrapbook")
             if record:
-                values[record["name"]] = ast.literal_eval(output["data"][record["mime_prefix"] + "text/plain"])
+                data = {mime.removeprefix(record["mime_prefix"]): value for mime, value in output["data"].items()}
+                values[record["name"]] = data["text/markdown"] if "text/markdown" in data else \
+                    ast.literal_eval(data["text/plain"])
     return values
 
 

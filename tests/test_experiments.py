@@ -98,3 +98,21 @@ def test_rerun_box_names_every_parameter_the_training_and_the_measured_times(tmp
     assert ("trained on: a machine it did not record; device AMD EPYC, cpu kernels AVX512, threads 2, "
             "torch 2.14.1, precision bf16.") in box  # where the chapter's numbers came from
     assert report.chapter_times(tmp_path / "missing.md") == ("", {})
+
+
+def test_read_glue_returns_numbers_strings_and_markdown(tmp_path):
+    """Every value a chapter glues reads back as it was glued: bench/portability.py compares them."""
+    import nbformat
+
+    from ganutils import report
+
+    prefix = "application/papermill.record/"
+
+    def record(name, mime, text):
+        return nbformat.v4.new_output("display_data", data={prefix + mime: text},
+                                      metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})
+
+    cell = nbformat.v4.new_code_cell(outputs=[record("fid", "text/plain", "23.5"), record("name", "text/plain", "'TTUR'"),
+                                              record("box", "text/markdown", ":::{admonition} Re-run\n:::")])
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "chapter.ipynb")
+    assert report.read_glue(tmp_path / "chapter.ipynb") == {"fid": 23.5, "name": "TTUR", "box": ":::{admonition} Re-run\n:::"}
