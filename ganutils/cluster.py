@@ -94,6 +94,20 @@ def _images(config: Config) -> int:
     return config.epochs * (config.n_train or 60_000)
 
 
+def cost(config: Config) -> float:
+    """A run's relative training cost: images processed times the convolution work per image, which grows
+    with the square of each network's width (D's counted once per D step)."""
+    if isinstance(config, GanConfig):
+        return _images(config) * (config.width_g ** 2 + config.d_steps * config.width_d ** 2)
+    return _images(config) * config.width ** 2
+
+
+def longest_first(pending: list[Config]) -> list[Config]:
+    """`pending` ordered by decreasing cost: started first, the longest runs no longer finish alone on one
+    worker while the others idle at the end of a stage (longest-processing-time-first scheduling)."""
+    return sorted(pending, key=cost, reverse=True)
+
+
 def train_many(configs: Mapping[str, Config], scheduler=None, progress: bool = True) -> dict[str, Run]:
     """Every run in `configs` (name -> GanConfig or ClassifierConfig), training the uncached ones where
     `scheduler` says (see the module docstring; a `distributed.Client` is accepted too)."""
@@ -105,7 +119,7 @@ def train_many(configs: Mapping[str, Config], scheduler=None, progress: bool = T
             pending.setdefault(str(directory), config)
     if pending:
         started = time.perf_counter()
-        where = _train_pending(list(pending.values()), scheduler, progress)
+        where = _train_pending(longest_first(list(pending.values())), scheduler, progress)
         _log_stage(list(pending), where, time.perf_counter() - started)
     return {name: _load(config) for name, config in configs.items()}
 
@@ -138,8 +152,9 @@ def _train_pending(pending: list[Config], scheduler, progress: bool) -> str:
     cache.runs_root().mkdir(parents=True, exist_ok=True)  # workers check that they see it
     with _client(scheduler, local_workers) as (client, threads_per_run):
         futures = {client.submit(train_on_worker, config, str(cache.runs_root()), threads_per_run,
-                                 key=f"train-{_kind(config)}-{cache.config_key(config)}", pure=False): config
-                   for config in pending}
+                                 key=f"train-{_kind(config)}-{cache.config_key(config)}", pure=False,
+                                 priority=len(pending) - rank): config  # Dask starts higher priorities first
+                   for rank, config in enumerate(pending)}
         bar = tqdm(total=len(futures), desc=f"runs on {len(client.scheduler_info()['workers'])} Dask workers",
                    unit="run", disable=not progress)
         for future in as_completed(futures):

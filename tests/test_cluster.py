@@ -110,6 +110,20 @@ def test_duplicate_submissions_to_the_cluster_train_once(monkeypatch, isolated_r
     assert len(submitted) == 1
 
 
+def test_a_stage_starts_its_longest_runs_first(monkeypatch, isolated_runs):
+    """Longest-processing-time first: the costliest runs start first, so no long run is left training alone
+    on one worker while the others idle at the end of a stage."""
+    short, wide, long_ = TINY.replace(seed=1), TINY.replace(seed=2, width_g=2 * TINY.width_g), TINY.replace(seed=3, epochs=3 * TINY.epochs)
+    assert cluster.cost(wide) > cluster.cost(short) and cluster.cost(long_) == 3 * cluster.cost(short)
+    assert cluster.cost(TINY.replace(d_steps=2)) > cluster.cost(TINY)  # D's work counts once per D step
+    assert cluster.longest_first([short, wide, long_]) == sorted([short, wide, long_], key=cluster.cost, reverse=True)
+    submitted = []
+    monkeypatch.setattr(cluster, "_train_pending", lambda pending, scheduler, progress: submitted.append(pending) or "nowhere")
+    monkeypatch.setattr(cluster, "_load", lambda config, progress=False: config)
+    cluster.train_many({"short": short, "wide": wide, "long": long_}, "in-process", False)
+    assert submitted == [cluster.longest_first([short, wide, long_])]
+
+
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:1", "nonsense", "tcp://:8786", "http://host:8786"])
 def test_bad_scheduler_address_fails_at_once_naming_the_cluster_variable(monkeypatch, address):
     monkeypatch.setenv("GANUTILS_SCHEDULER", address)
