@@ -46,8 +46,7 @@ def compare(baseline: Sequence[float], variant: Sequence[float], paired: bool = 
     if len(v) == 1:
         if len(b) < 2:
             return Comparison(difference, math.nan, "none")
-        scale = b.std(ddof=1) * math.sqrt(1 + 1 / len(b))
-        return Comparison(difference, _t_p_value(difference, scale, len(b) - 1), "prediction interval")
+        return Comparison(difference, _t_p_value(difference, _prediction_scale(b), len(b) - 1), "prediction interval")
     if len(b) < 2:
         return Comparison(difference, math.nan, "none")
     return Comparison(difference, float(stats.ttest_ind(v, b, equal_var=False).pvalue), "Welch t")
@@ -58,7 +57,7 @@ def prediction_interval(baseline: Sequence[float]) -> tuple[float, float]:
     b = np.asarray(baseline, dtype=float)
     if len(b) < 2:
         return -math.inf, math.inf
-    half = stats.t.ppf(1 - ALPHA / 2, len(b) - 1) * b.std(ddof=1) * math.sqrt(1 + 1 / len(b))
+    half = stats.t.ppf(1 - ALPHA / 2, len(b) - 1) * _prediction_scale(b)
     return float(b.mean() - half), float(b.mean() + half)
 
 
@@ -76,6 +75,11 @@ def describe(comparison: Comparison) -> str:
     if comparison.test == "none":
         return "no test (one seed)"
     return f"{comparison.test}, p = {comparison.p_value:.2g}"
+
+
+def _prediction_scale(b: np.ndarray) -> float:
+    """Standard error of one further draw minus the mean of the baseline's seeds `b`."""
+    return b.std(ddof=1) * math.sqrt(1 + 1 / len(b))
 
 
 def _t_p_value(estimate: float, standard_error: float, dof: int) -> float:
