@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import inspect
 
-from ganutils.classifier import ClassifierConfig
+from ganutils import published
+from ganutils.classifier import ClassifierConfig, ClassifierRun
 from ganutils.cluster import resolve_scheduler
 from ganutils.train import GanConfig
 
@@ -27,6 +28,11 @@ JUDGE = {
     "report": ClassifierConfig(epochs=2, seed=1),
 }
 EVAL_SAMPLES = {"smoke": 1000, "report": 10_000}  # generated images scored per run
+# One protocol for every generator scored against the real test set (Q3, Q5): it is asked for the digits of
+# a seeded draw of EVAL_SAMPLES training images (MNIST's own mix of digits) with one noise seed, so that a
+# model has one number per metric wherever it is quoted
+SCORE_LABELS_SEED = 1
+SCORE_NOISE_SEED = 20_000
 TEST_REFERENCE = {"smoke": 2000, "report": 10_000}  # real test images the Q5 metrics compare against
 # The smoke budgets give ~190 generator steps (width 16, 3,000 images, batch 32, 2 epochs): the least that
 # visibly trains a GAN on any CPU (samples' 7x7 pixel FID at 10-25% of an untrained G's, the same at 1 and 2
@@ -50,7 +56,7 @@ RETRAIN = {
     "smoke": dict(real_per_class=(1, 5), pool_per_class=30, steps=15, long_steps=30, batch_size=32, validation=500, test_images=500,
                   thresholds=(0.5, 0.9), portions=(0.5, 1.0), portion_pool=10, ratios=(0, 1, 3),
                   own_gan_sizes=(5,), own_gan_steps=30),
-    "report": dict(real_per_class=(1, 5, 10, 50, 100), pool_per_class=1000, steps=100, long_steps=400, batch_size=64,
+    "report": dict(real_per_class=(1, 5, 10, 50, 100, 1000), pool_per_class=1000, steps=100, long_steps=400, batch_size=64,
                    validation=5000, test_images=10_000, thresholds=(0.5, 0.9, 0.99, 0.999), portions=(0.1, 0.2, 0.5, 1.0),
                    portion_pool=100, ratios=(0, 1, 3, 10, 30, 100), own_gan_sizes=(10, 100), own_gan_steps=1000),
 }
@@ -60,6 +66,13 @@ RETRAIN = {
 PCA_COMPONENTS = {"smoke": (2, 10), "report": (2, 5, 10, 20, 50)}
 # Q5: sample counts at which the metrics' dependence on n is measured, and draws per count
 SAMPLE_COUNTS = {"smoke": ((100, 300), 2), "report": ((100, 250, 500, 1000, 2500, 5000, 10_000), 5)}
+
+
+def reference_classifier(profile: str, progress: bool = False) -> ClassifierRun:
+    """The classifier every chapter measures through: at the report profile the published one wherever it
+    was published from this very config (`ganutils.published`), else trained (and cached) here."""
+    return published.reference_classifier(CLASSIFIER[check_profile(profile)], progress,
+                                          published.MODELS if profile == "report" else None)
 
 
 def check_parameters(namespace: dict) -> None:

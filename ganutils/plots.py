@@ -2,6 +2,11 @@
 
 Functions return matplotlib figures; `save` writes one atomically as a PNG for
 the paper, so the notebook shows it and the paper includes the same file.
+
+Figures are drawn at the size they are printed: `COLUMN` wide for one column of the
+IEEE paper, `PAGE` wide for a figure across both (`:figclass: wide` in book/paper.md),
+so that text set at 7-8 pt here is 7-8 pt on paper (a 10-inch figure shrunk into a
+column printed its 7 pt legend at 2.5 pt).
 """
 
 from __future__ import annotations
@@ -14,6 +19,11 @@ import torch
 from torchvision.utils import make_grid
 
 from ganutils.io import atomic_write
+
+COLUMN = 3.5  # inches: one column of IEEEtran's two
+PAGE = 7.16  # inches: both columns
+plt.rcParams.update({"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 7,
+                     "ytick.labelsize": 7, "legend.fontsize": 7, "figure.titlesize": 8})
 
 
 def save(fig: plt.Figure, path: str | Path | None, dpi: int = 150) -> None:
@@ -36,15 +46,16 @@ def show_grid(images: torch.Tensor, nrow: int = 10, title: str | None = None, ax
     ax.imshow(grid.numpy(), cmap="gray", vmin=0, vmax=1)
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
     return ax
 
 
-def grids(named_images: dict[str, torch.Tensor], nrow: int = 10, ncols: int = 4, size: float = 2.2) -> plt.Figure:
-    """Several labelled grids side by side."""
+def grids(named_images: dict[str, torch.Tensor], nrow: int = 10, ncols: int = 4, width: float = PAGE) -> plt.Figure:
+    """Several labelled grids side by side, `width` inches in all."""
     n = len(named_images)
-    rows = -(-n // ncols)
-    fig, axes = plt.subplots(rows, min(n, ncols), figsize=(size * min(n, ncols), size * rows + 0.3), squeeze=False)
+    rows, cols = -(-n // ncols), min(n, ncols)
+    size = width / cols
+    fig, axes = plt.subplots(rows, cols, figsize=(width, (size + 0.15) * rows), squeeze=False)
     for ax, (name, images) in zip(axes.flat, named_images.items()):
         show_grid(images, nrow=nrow, title=name, ax=ax)
     for ax in list(axes.flat)[n:]:
@@ -62,24 +73,23 @@ def smooth(values, window: int = 25) -> np.ndarray:
 
 def training_curves(histories: dict[str, dict], window: int = 25) -> plt.Figure:
     """Losses and mean discriminator outputs against generator steps, one line per run."""
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3))
+    fig, axes = plt.subplots(1, 3, figsize=(PAGE, 2.5), layout="constrained")
     for name, h in histories.items():
         axes[0].plot(smooth(h["loss_d"], window), label=name, lw=1)
         axes[1].plot(smooth(h["loss_g"], window), label=name, lw=1)
         line = axes[2].plot(smooth(h["d_real"], window), lw=1)[0]
         axes[2].plot(smooth(h["d_fake"], window), lw=1, ls="--", color=line.get_color())
     for ax, title in zip(axes, ("discriminator loss", "generator loss", "D(x) solid, D(G(z)) dashed")):
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title)
         ax.set_xlabel("generator step")
-    axes[0].legend(fontsize=7)
-    fig.tight_layout()
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=min(len(histories), 5))
     return fig
 
 
 def class_share_bars(shares: dict[str, torch.Tensor], min_share: float = 0.02) -> plt.Figure:
     """Per-digit share of samples for each run, with the uniform 10% and the coverage floor."""
     names = list(shares)
-    fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(names) + 4), 3))
+    fig, ax = plt.subplots(figsize=(COLUMN, 2.6), layout="constrained")
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         ax.bar(np.arange(10) + i * width - 0.4 + width / 2, shares[name].numpy(), width, label=name)
@@ -88,6 +98,5 @@ def class_share_bars(shares: dict[str, torch.Tensor], min_share: float = 0.02) -
     ax.set_xticks(range(10))
     ax.set_xlabel("digit predicted by the classifier")
     ax.set_ylabel("share of samples")
-    ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
+    fig.legend(loc="outside upper center", ncol=2)
     return fig

@@ -30,11 +30,17 @@
 # first {glue:text}`q5_n_reference` real test images as reference (all of them at the
 # report profile).
 
+# %% [markdown]
+# ```{glue:md} q5_rerun
+# :format: myst
+# ```
+
 # %% tags=["parameters", "hide-input"]
 profile = "smoke"  # "smoke": a tiny budget for the tests; "report": the budget behind the book
 seeds = 3  # seeds for every CGAN with a classification loss (the plain CGAN's come from Q2)
 progress = False
 publish = "auto"  # write models/ and book/figures/: "auto" (only at the report profile), True or False
+scheduler = None  # where uncached runs train: None (GANUTILS_SCHEDULER or "local"), "in-process", tcp://host:8786
 
 # %% tags=["hide-input"]
 import time
@@ -44,30 +50,34 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 import torch
+from IPython.display import display
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
-from ganutils import artifacts, experiments, metrics, plots
-from ganutils.classifier import predict, train_classifier
+from ganutils import artifacts, evaluation, experiments, metrics, plots, stats
+from ganutils.classifier import train_classifier
+from ganutils.cluster import train_many
 from ganutils.data import load_mnist, training_sample
 from ganutils.pca import fit_pca
-from ganutils.report import glue
-from ganutils.train import train
+from ganutils.report import glue, glue_markdown, rerun_box
 
 publish, figures = experiments.start_chapter(globals())
 n_eval = experiments.EVAL_SAMPLES[profile]
-classifier = train_classifier(experiments.CLASSIFIER[profile], progress=progress).model
+classifier_run = experiments.reference_classifier(profile, progress)
+classifier = classifier_run.model
 judge_run = train_classifier(experiments.JUDGE[profile], progress=progress)
 x_train, y_train = load_mnist(train=True)
 x_test, y_test = (t[: experiments.TEST_REFERENCE[profile]] for t in load_mnist(train=False))
-test_logits, test_features = predict(classifier, x_test)
-reference = metrics.Reference.of(test_features)
-x_pick, labels = training_sample(n_eval, seed=0)  # generators are asked for these real images' digits
+test_logits, test_features = evaluation.classify(classifier, x_test)
+reference = evaluation.reference(test_features)
+# generators are asked for these real images' digits, with one noise seed: Q3's protocol, so that a model
+# scored in both chapters has the same numbers
+x_pick, labels = training_sample(n_eval, seed=experiments.SCORE_LABELS_SEED)
+noise_seed = experiments.SCORE_NOISE_SEED
 
 
 def score(images, requested=None):
-    logits, features = predict(classifier, images)
-    return metrics.all_metrics(logits, features, reference, requested)
+    return evaluation.all_metrics(*evaluation.classify(classifier, images), reference, requested)
 
 
 # %% [markdown]
@@ -78,7 +88,9 @@ def score(images, requested=None):
 # $a_i \sim \mathcal N(0, \lambda_i)$, the Gaussian PCA fits to the
 # coefficients, clipped to $[-1, 1]$. Probabilistic PCA also gives a
 # log-likelihood for held-out digits (nats per test image, with isotropic
-# noise in the discarded directions); a GAN gives none. Each model draws
+# noise in the discarded directions); a GAN gives none. PCA is fitted on the
+# training images less a held-out tenth, and $k$ is chosen by FID against those
+# held-out images, so that the test images only report. Each model draws
 # {glue:text}`q5_n_eval` samples, for the digits of as many real training
 # images (so that generated and real sets hold the same mix); the DCGAN is
 # unconditional, so it has no success rate.
@@ -88,35 +100,43 @@ glue("q5_n_eval", n_eval)
 glue("q5_n_reference", len(y_test))
 plain, class_variants = experiments.class_loss_variants(profile)
 dcgan_config, _ = experiments.dcgan_variants(profile)
-rows, timings, likelihood, pca_samples = {}, {}, {}, {}
+held_out = torch.zeros(len(y_train), dtype=torch.bool)  # chooses k; the test images only report
+held_out[torch.randperm(len(y_train), generator=torch.Generator().manual_seed(5))[: len(y_train) // 10]] = True
+validation = evaluation.reference(evaluation.classify(classifier, x_train[held_out])[1])
+rows, timings, likelihood, pca_samples, validation_fid = {}, {}, {}, {}, {}
 for k in experiments.PCA_COMPONENTS[profile]:
     t0 = time.perf_counter()
-    model = fit_pca(x_train, y_train, k)
-    images = model.generate(labels, seed=40_000)
+    model = fit_pca(x_train[~held_out], y_train[~held_out], k)
+    images = model.generate(labels, seed=noise_seed)
     timings[f"PCA k={k}"] = time.perf_counter() - t0
     likelihood[k] = model.log_likelihood(x_test, y_test)
     rows[f"PCA k={k}"] = score(images, labels)
+    validation_fid[f"PCA k={k}"] = evaluation.all_metrics(*evaluation.classify(classifier, images), validation)["FID"]
     pca_samples[k] = images
 if profile == "report":  # the published models; the CGAN's file records its training time
     cgan_package = artifacts.read_package("../models/cgan.pt", "generator")
     cgan, cgan_seconds = artifacts.generator_from_package(cgan_package), cgan_package["trained"]["seconds"]
     dcgan = artifacts.load_generator("../models/dcgan.pt")
 else:
-    cgan_run = train(plain, progress=progress)
-    cgan, cgan_seconds, dcgan = cgan_run.generator, cgan_run.seconds, train(dcgan_config, progress=progress).generator
-rows["DCGAN (Q1)"] = score(dcgan.generate(n=n_eval, seed=40_000))
-rows["CGAN (published)"] = score(cgan.generate(labels=labels, seed=40_000), labels)
-timings["DCGAN (Q1)"] = train(dcgan_config, progress=progress).seconds
+    smoke_runs = train_many({"cgan": plain, "dcgan": dcgan_config}, scheduler, progress)
+    cgan, cgan_seconds, dcgan = smoke_runs["cgan"].generator, smoke_runs["cgan"].seconds, smoke_runs["dcgan"].generator
+rows["DCGAN (Q1)"] = evaluation.all_metrics(*evaluation.classify_samples(dcgan, classifier, n=n_eval, seed=noise_seed),
+                                            reference)
+rows["CGAN (published)"] = evaluation.all_metrics(
+    *evaluation.classify_samples(cgan, classifier, labels=labels, seed=noise_seed), reference, labels)
+timings["DCGAN (Q1)"] = train_many({"dcgan": dcgan_config}, scheduler, progress)["dcgan"].seconds
 timings["CGAN (published)"] = cgan_seconds
 pca_table = pd.DataFrame(rows).T
 pca_table["fit + sample s"] = pd.Series(timings)
+pca_table["FID held-out train"] = pd.Series(validation_fid)
 for name, row in pca_table.iterrows():
     key = name.lower().replace(" ", "_").replace("=", "").replace("(", "").replace(")", "")
     for metric in ("success %", "FID", "precision", "recall"):
         if not np.isnan(row[metric]):
             glue(f"q5_{metric.split()[0].lower()}_{key}", float(row[metric]))
-best_pca = pca_table.filter(like="PCA", axis=0)["FID"].idxmin()
+best_pca = min(validation_fid, key=validation_fid.get)
 glue("q5_best_pca", best_pca)
+glue("q5_best_pca_validation_fid", validation_fid[best_pca])
 glue("q5_best_pca_fid", pca_table.loc[best_pca, "FID"])
 glue("q5_pca_seconds", max(v for k, v in timings.items() if k.startswith("PCA")))
 glue("q5_cgan_seconds", timings["CGAN (published)"])
@@ -128,7 +148,7 @@ glue("q5_ll_low", likelihood[ks[0]])
 glue("q5_ll_high", likelihood[ks[-1]])
 glue("q5_k_low", ks[0])
 glue("q5_k_high", ks[-1])
-fig, axes = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [1, 1.6]})
+fig, axes = plt.subplots(1, 2, figsize=(plots.PAGE, 2.6), gridspec_kw={"width_ratios": [1, 1.6]})
 axes[0].plot(ks, [likelihood[k] for k in ks], marker="o", label="test log-likelihood (nats)")
 axes[0].set_xlabel("PCA components per digit")
 axes[0].set_ylabel("nats per test image")
@@ -167,28 +187,43 @@ plt.show()
 judge = judge_run.model
 glue("q5_judge_accuracy", 100 * judge_run.test_accuracy)
 configs = {"plain CGAN": plain} | class_variants
-train_features = predict(classifier, x_pick)[1]
-class_rows, class_runs = {}, {}
-for name, config in configs.items():
-    for s in range(seeds):
-        run = train(config.replace(seed=s), progress=progress)
-        images = run.generator.generate(labels=labels, seed=50_000)
-        logits, features = predict(classifier, images)
-        row = metrics.all_metrics(logits, features, reference, labels)
-        row["judge success %"] = 100 * (predict(judge, images)[0].argmax(1) == labels).float().mean().item()
-        row["FID (train)"] = metrics.frechet_distance(features, train_features)  # for choosing; never the test set
-        row["train s"] = run.seconds
-        class_rows[(name, s)], class_runs[(name, s)] = row, run
+train_features = evaluation.classify(classifier, x_pick)[1]
+class_runs = train_many({(name, s): config.replace(seed=s) for name, config in configs.items() for s in range(seeds)},
+                        scheduler, progress)
+class_rows = {}
+for key, run in class_runs.items():
+    logits, features = evaluation.classify_samples(run.generator, classifier, labels=labels, seed=noise_seed)
+    row = evaluation.all_metrics(logits, features, reference, labels)
+    judged = evaluation.classify_samples(run.generator, judge, labels=labels, seed=noise_seed)[0]
+    row["judge success %"] = 100 * (judged.argmax(1) == labels).float().mean().item()
+    row["FID (train)"] = metrics.frechet_distance(features, train_features)  # for choosing; never the test set
+    row["train s"] = run.seconds
+    class_rows[key] = row
 runs_table = pd.DataFrame(class_rows).T
 class_table = runs_table.groupby(level=0, sort=False).agg(["mean", "std"])
 for name in configs:
     key = name.lower().replace(" ", "_").replace("-", "")
     for metric, short in (("success %", "success"), ("judge success %", "judge"), ("FID", "fid"),
-                          ("recall", "recall"), ("precision", "precision"), ("train s", "seconds")):
+                          ("recall", "recall"), ("precision", "precision"), ("IS", "is"),
+                          ("train s", "seconds")):
         glue(f"q5_{key}_{short}", float(class_table.loc[name, (metric, "mean")]))
         glue(f"q5_{key}_{short}_std", float(class_table.loc[name, (metric, "std")]) if seeds > 1 else 0.0)
 glue("q5_seeds", seeds)
-class_table[["success %", "judge success %", "FID", "precision", "recall", "IS", "train s"]].style.format(precision=3)
+# each variant against the plain CGAN, paired by seed (the study's one rule, ganutils.stats)
+runs_table["success - judge"] = runs_table["success %"] - runs_table["judge success %"]
+paired_tests = {}
+for name in class_variants:
+    key = name.lower().replace(" ", "_").replace("-", "")
+    for metric, short, lower_is_better in (("success %", "success", False), ("judge success %", "judge", False),
+                                           ("FID", "fid", True), ("IS", "is", False),
+                                           ("success - judge", "gap", True)):
+        comparison = stats.compare(runs_table.loc["plain CGAN", metric], runs_table.loc[name, metric], paired=True)
+        paired_tests[(name, metric)] = {"Δ vs plain": comparison.difference, "test": stats.describe(comparison),
+                                 "verdict": stats.verdict(comparison, lower_is_better)}
+        glue(f"q5_{key}_{short}_verdict", f"{paired_tests[(name, metric)]['verdict']} ({stats.describe(comparison)})")
+display(class_table[["success %", "judge success %", "FID", "precision", "recall", "IS", "train s"]]
+        .style.format(precision=3))
+pd.DataFrame(paired_tests).T.rename_axis(["variant", "metric"]).style.format(precision=3, subset=["Δ vs plain"])
 
 # %% [markdown]
 # The model published as `models/acgan.pt` is the run with a classification
@@ -220,25 +255,24 @@ plt.show()
 pick = torch.randperm(len(x_test), generator=torch.Generator().manual_seed(5))[:100]
 fake_labels = torch.randint(0, 10, (100,), generator=torch.Generator().manual_seed(6))
 fake_images = cgan.generate(labels=fake_labels, seed=60_000)
-real_logits, real_features = predict(classifier, x_test[pick])
-fake_logits, fake_features = predict(classifier, fake_images)
+real_logits, real_features = evaluation.classify(classifier, x_test[pick])
+fake_logits, fake_features = evaluation.classify(classifier, fake_images)
 both = torch.cat([real_features, fake_features]).numpy()
 digits = torch.cat([y_test[pick], fake_labels]).numpy()
 is_real = np.r_[np.ones(100, bool), np.zeros(100, bool)]
 embeddings = {"PCA": PCA(2, random_state=0).fit_transform(both),
               "t-SNE": TSNE(2, perplexity=30, init="pca", random_state=0).fit_transform(both)}
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.2))
+fig, axes = plt.subplots(1, 2, figsize=(plots.PAGE, 3.2), layout="constrained")
 for ax, (name, points) in zip(axes, embeddings.items()):
     for real_set, marker in ((True, "o"), (False, "x")):
         mask = is_real == real_set
         ax.scatter(*points[mask].T, c=digits[mask], cmap="tab10", vmin=-0.5, vmax=9.5, marker=marker, s=22,
                    facecolors="none" if real_set else None, linewidths=1.0)
     for d in range(10):
-        ax.annotate(str(d), points[digits == d].mean(0), fontsize=11, weight="bold", ha="center")
-    ax.set_title(f"{name} of classifier features (o real, x synthetic)", fontsize=9)
+        ax.annotate(str(d), points[digits == d].mean(0), fontsize=10, weight="bold", ha="center")
+    ax.set_title(f"{name} of classifier features (o real, x synthetic)")
     ax.set_xticks([])
     ax.set_yticks([])
-fig.tight_layout()
 plots.save(fig, figures and f"{figures}/q5_embeddings.png")
 plt.show()
 
@@ -267,18 +301,17 @@ glue("q5_centroid_gap", centroid_gap(both, torch.as_tensor(digits), torch.as_ten
 real_conf = torch.softmax(real_logits, 1)[torch.arange(100), y_test[pick]].numpy()
 fake_conf = torch.softmax(fake_logits, 1)[torch.arange(100), fake_labels].numpy()
 large_real = torch.softmax(test_logits, 1)[torch.arange(len(y_test)), y_test]
-large_fake_logits = predict(classifier, cgan.generate(labels=labels, seed=40_000))[0]
+large_fake_logits = evaluation.classify_samples(cgan, classifier, labels=labels, seed=noise_seed)[0]
 large_fake = torch.softmax(large_fake_logits, 1)[torch.arange(len(labels)), labels]
-fig, axes = plt.subplots(1, 2, figsize=(10, 3), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(plots.PAGE, 2.2), sharey=True, layout="constrained")
 for ax, (name, conf, digit, large) in zip(axes, (("real test images", real_conf, y_test[pick], large_real),
                                                   ("CGAN samples", fake_conf, fake_labels, large_fake))):
     sns.stripplot(x=digit.numpy(), y=conf, ax=ax, size=4, jitter=0.25, hue=digit.numpy(), palette="tab10",
                   legend=False)
     ax.axhline(float(large.mean()), color="k", ls="--", lw=0.8)
     ax.set_xlabel("digit")
-    ax.set_title(f"{name}: p(label | image)", fontsize=9)
+    ax.set_title(f"{name}: p(label | image)")
 axes[0].set_ylabel("classifier confidence")
-fig.tight_layout()
 plots.save(fig, figures and f"{figures}/q5_confidence.png")
 plt.show()
 glue("q5_conf_real", float(large_real.mean()))
@@ -297,21 +330,12 @@ glue("q5_conf_fake_low", 100 * float((large_fake < 0.9).float().mean()))
 # %% tags=["hide-input"]
 counts, draws = experiments.SAMPLE_COUNTS[profile]
 x_pool, pool_labels = training_sample(max(counts) * draws, seed=8)
-pool_fake_features = predict(classifier, cgan.generate(labels=pool_labels, seed=70_000))[1]
-pool_real_features = predict(classifier, x_pool)[1]
-curves = []
-for n in counts:
-    for draw in range(draws):
-        for source, pool in (("CGAN", pool_fake_features), ("real (train)", pool_real_features)):
-            idx = torch.randperm(len(pool), generator=torch.Generator().manual_seed(1000 * n + draw))[:n]
-            f = pool[idx]
-            precision, recall = metrics.precision_recall(reference.features, f, k=3, real_radii=reference.radii_k3)
-            kid, _ = metrics.kernel_inception_distance(reference.features, f, subsets=20, subset_size=min(1000, n))
-            curves.append({"n": n, "source": source, "FID": metrics.frechet_distance(reference.features, f),
-                           "KID ×1e3": 1e3 * kid, "precision": precision, "recall": recall})
+pools = {"CGAN": evaluation.classify_samples(cgan, classifier, labels=pool_labels, seed=70_000)[1],
+         "real (train)": evaluation.classify(classifier, x_pool)[1]}
+curves = evaluation.cached(metrics.by_sample_count, reference, pools, list(counts), draws)
 curves = pd.DataFrame(curves)
 summary = curves.groupby(["source", "n"]).agg(["mean", "std"])
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.8))
+fig, axes = plt.subplots(1, 4, figsize=(plots.PAGE, 2.2))
 for ax, metric in zip(axes, ("FID", "KID ×1e3", "precision", "recall")):
     for source in ("CGAN", "real (train)"):
         part = summary.loc[source, metric]
@@ -345,14 +369,14 @@ summary.xs("mean", axis=1, level=1).round(3)
 # less, against {glue:text}`q5_cgan_seconds:.0f` s of CGAN training, and it has
 # what a GAN lacks: a likelihood (from {glue:text}`q5_ll_low:.0f` nats per test
 # image with {glue:text}`q5_k_low` components to {glue:text}`q5_ll_high:.0f` with
-# {glue:text}`q5_k_high`) and axes one can inspect (each digit's principal components). Its samples are what a Gaussian can give: the best, {glue:text}`q5_best_pca`,
-# reaches FID {glue:text}`q5_best_pca_fid:.2f`, against
+# {glue:text}`q5_k_high`) and axes one can inspect (each digit's principal components). Its samples are what a Gaussian can give: the best by FID against held-out training images, {glue:text}`q5_best_pca`,
+# reaches FID {glue:text}`q5_best_pca_fid:.2f` against test images, against
 # {glue:text}`q5_fid_cgan_published:.2f` for the published CGAN. Few components give smooth,
 # blurry averages; many components add detail as well as noise (independent
-# coefficients produce strokes that no digit has), so likelihood keeps
-# rising while sample quality does not follow: likelihood and sample quality
-# are different goals. The GAN's samples are sharp and diverse, but it offers
-# no likelihood, no guarantee of coverage, and minutes of training.
+# coefficients produce strokes that no digit has), so the likelihood, which
+# rewards covering every direction of variation, and sample quality, which
+# FID measures, are different goals (the figure shows both against $k$). The
+# GAN offers no likelihood, no guarantee of coverage, and minutes of training.
 #
 # *A classification loss.* Over {glue:text}`q5_seeds` seeds, the plain CGAN
 # reaches {glue:text}`q5_plain_cgan_success:.2f` ± {glue:text}`q5_plain_cgan_success_std:.2f`%
@@ -366,41 +390,50 @@ summary.xs("mean", axis=1, level=1).round(3)
 # {glue:text}`q5_frozen_classifier_success_std:.2f`% (judge
 # {glue:text}`q5_frozen_classifier_judge:.2f`%), FID
 # {glue:text}`q5_frozen_classifier_fid:.2f` ± {glue:text}`q5_frozen_classifier_fid_std:.2f`.
-# The judge ({glue:text}`q5_judge_accuracy:.2f`% on real test digits) agrees
-# with the measuring classifier to within the seed spread, so neither loss
-# merely games the instrument. The AC-GAN head, which learns its classifier
-# together with D, makes the requested digit more reliable at no cost in FID.
-# The frozen classifier helps success less and costs FID: G can satisfy a
-# fixed classifier with strokes that the classifier accepts but real digits do
-# not have, which moves the whole feature distribution. (Training times in the
-# table were measured while other jobs shared the CPU and are not comparable.)
+# Against the plain CGAN, paired by seed (a two-sided t-test at 5%, the
+# study's one rule): the AC-GAN head's success is
+# {glue:text}`q5_acgan_head_success_verdict`, its FID
+# {glue:text}`q5_acgan_head_fid_verdict` and its IS
+# {glue:text}`q5_acgan_head_is_verdict`; the frozen classifier's success is
+# {glue:text}`q5_frozen_classifier_success_verdict`, its FID
+# {glue:text}`q5_frozen_classifier_fid_verdict` and its IS
+# {glue:text}`q5_frozen_classifier_is_verdict`. A loss that merely games the
+# instrument would widen the gap between the measuring classifier's success
+# and the judge's ({glue:text}`q5_judge_accuracy:.2f`% on real test digits);
+# against the plain CGAN's gap that gap is
+# {glue:text}`q5_acgan_head_gap_verdict` for the AC-GAN head and
+# {glue:text}`q5_frozen_classifier_gap_verdict` for the frozen classifier
+# ("better" meaning narrower). A frozen classifier can be satisfied by strokes
+# it accepts but real digits do not have, which is where its FID would suffer.
 # The published `models/acgan.pt` is {glue:text}`q5_acgan_name`.
 #
-# *Embeddings.* In both projections the synthetic digits fall inside the
-# clusters of their real class rather than beside them: the gap between the
-# real and synthetic centroid of a digit is {glue:text}`q5_centroid_gap:.2f` of
-# the mean distance between two real digits' centroids. PCA shows the global
-# layout (in the two leading directions 7 and 9, and 5 and 8, overlap); t-SNE separates
-# the ten clusters more cleanly, but its distances between clusters mean
-# nothing.
+# *Embeddings.* The gap between the real and synthetic centroid of a digit is
+# {glue:text}`q5_centroid_gap:.2f` of the mean distance between two real
+# digits' centroids (measured in the 128-d features, not in the projections):
+# well below 1 means that a digit's synthetic samples sit in its real cluster
+# rather than beside it. PCA keeps the global layout, so digits that share
+# strokes overlap in its two leading directions; t-SNE separates the clusters
+# more cleanly, but its distances between clusters mean nothing.
 #
 # *Confidence.* The classifier gives real test digits a mean probability of
 # {glue:text}`q5_conf_real:.3f` for their label and CGAN samples
 # {glue:text}`q5_conf_fake:.3f`; {glue:text}`q5_conf_real_low:.1f`% of real
-# and {glue:text}`q5_conf_fake_low:.1f`% of synthetic images fall below 0.9.
-# The classifier is near-certain on most digits of either kind; its doubts
-# concentrate on a few ambiguous shapes, and the synthetic failures of Q2 are
-# such shapes.
+# and {glue:text}`q5_conf_fake_low:.1f`% of synthetic images fall below 0.9
+# (the figure shows each digit's spread). Where the classifier doubts a
+# synthetic digit, Q2's least convincing samples show the kind of shape it is.
 #
-# *Sample count.* FID is biased upward at small $n$: the CGAN scores
+# *Sample count.* The FID estimator is biased upward at small $n$: the CGAN scores
 # {glue:text}`q5_fid_cgan_small:.2f` with {glue:text}`q5_n_small` samples and
 # {glue:text}`q5_fid_cgan_large:.2f` with {glue:text}`q5_n_large`, and even real
 # training images score {glue:text}`q5_fid_real_small:.2f` and
-# {glue:text}`q5_fid_real_large:.2f` ({glue:text}`q5_draws` draws each). KID has
-# no such bias: real images stay near zero at every $n$
-# ({glue:text}`q5_kid_real_small:.1f` and {glue:text}`q5_kid_real_large:.1f`
-# ×10⁻³), though it is noisy with few samples. Recall, a share of the real set
+# {glue:text}`q5_fid_real_large:.2f` ({glue:text}`q5_draws` draws each). KID is
+# unbiased by construction: real images score
+# {glue:text}`q5_kid_real_small:.1f` and {glue:text}`q5_kid_real_large:.1f`
+# ×10⁻³, though it is noisy with few samples. Recall, a share of the real set
 # covered by the generated manifold, depends on $n$ by construction. So FIDs
 # are comparable only at equal $n$, and the "ratio to the floor" changes with
 # $n$ too: {glue:text}`q5_fid_ratio_small:.1f` at {glue:text}`q5_n_small`
 # samples, {glue:text}`q5_fid_ratio_large:.1f` at {glue:text}`q5_n_large`.
+
+# %% tags=["remove-cell"]
+glue_markdown("q5_rerun", rerun_box("q5_bonus", seeds, [classifier_run, judge_run, *class_runs.values()]))

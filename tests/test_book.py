@@ -70,7 +70,7 @@ def _screenshot(page: Path, width: str) -> Path:
 
 def test_book_pages_in_a_real_browser_offline(book):
     """Opened in headless Chromium without a network: every formula typeset (no raw TeX), every figure and
-    glued value there, and each chapter opening with prose, its code folded."""
+    glued value there, and each chapter opening with prose and its re-run box, its code folded."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = [book / page for page in PAGES]
     with ThreadPoolExecutor(2) as pool:
@@ -90,6 +90,7 @@ def test_book_pages_in_a_real_browser_offline(book):
         if page.startswith("notebooks/"):
             assert formulas or page.endswith("q4_retraining.html"), f"{page}: no formula found at all"
             assert images, f"{page}: no figure"
+            assert "Re-run this chapter" in text and "papermill notebooks/" in text, f"{page}: no re-run box"
             first = next(el for el in article.select("h1 ~ p, h1 ~ div.cell, section > p, div.cell")
                          if el.name == "p" or el.select_one("div.cell_input"))
             assert first.name == "p", f"{page} starts with code, not prose"
