@@ -74,7 +74,12 @@ def describe(comparison: Comparison) -> str:
     """The test and its p-value, for a table or the text."""
     if comparison.test == "none":
         return "no test (one seed)"
-    return f"{comparison.test}, p = {comparison.p_value:.2g}"
+    return f"{comparison.test}, p = {format_p(comparison.p_value)}"
+
+
+def format_p(p: float) -> str:
+    """Two significant digits, three near the 5% threshold, where "0.05" could not say which side it is on."""
+    return f"{p:.3g}" if 0.045 <= p < 0.055 else f"{p:.2g}"
 
 
 def _prediction_scale(b: np.ndarray) -> float:

@@ -39,3 +39,8 @@ def test_no_verdict_without_a_spread():
     assert stats.compare([2.0, 2.0], [2.0, 2.0], paired=True).p_value == 1.0  # identical: no difference at all
     with pytest.raises(ValueError, match="at least one value"):
         stats.compare([], [1.0])
+
+
+def test_p_values_near_the_threshold_show_which_side_they_are_on():
+    assert stats.format_p(0.0503) == "0.0503" and stats.format_p(0.0497) == "0.0497"  # both "0.05" at 2 digits
+    assert stats.format_p(0.0081) == "0.0081" and stats.format_p(0.61) == "0.61"
