@@ -76,6 +76,7 @@ notebooks: setup
 experiments: notebooks
 	for nb in $(CHAPTERS); do \
 	  $(BIN)/papermill notebooks/$$nb.ipynb notebooks/$$nb.ipynb -p profile report --cwd notebooks || exit 1; \
+	  $(BIN)/python tools/sync_notebooks.py --fold-injected $$nb || exit 1; \
 	done
 
 # Training speed, project loop vs a plain PyTorch loop (under 5 minutes each), on this machine's own kernels

@@ -90,7 +90,9 @@ def test_book_pages_in_a_real_browser_offline(book):
         if page.startswith("notebooks/"):
             assert formulas or page.endswith("q4_retraining.html"), f"{page}: no formula found at all"
             assert images, f"{page}: no figure"
-            assert "Re-run this chapter" in text and "papermill notebooks/" in text, f"{page}: no re-run box"
+            box = next((a for a in article.select("div.admonition") if "Re-run this chapter" in a.get_text()), None)
+            command = f"papermill notebooks/{Path(page).stem}.ipynb"  # highlighted code: spans joined without spaces
+            assert box is not None and command in box.get_text(""), f"{page}: no re-run box with its command"
             first = next(el for el in article.select("h1 ~ p, h1 ~ div.cell, section > p, div.cell")
                          if el.name == "p" or el.select_one("div.cell_input"))
             assert first.name == "p", f"{page} starts with code, not prose"

@@ -6,6 +6,12 @@ cell's old tags whenever its .ipynb holds any (papermill writes `"tags": []`), s
 .py would never reach the book.
 
     python tools/sync_notebooks.py q1_dcgan q2_cgan ...
+
+After papermill has executed a chapter in place, `--fold-injected` folds the cell it inserted (tagged
+injected-parameters, holding e.g. `profile = "report"`) like the parameters cell above it, so that the book
+shows the values the outputs came from, one click away, and no chapter shows code unfolded.
+
+    python tools/sync_notebooks.py --fold-injected q1_dcgan q2_cgan ...
 """
 
 import sys
@@ -31,6 +37,17 @@ def sync(chapter: str) -> None:
     nbformat.write(notebook, executed)
 
 
+def fold_injected(chapter: str) -> None:
+    executed = NOTEBOOKS / f"{chapter}.ipynb"
+    notebook = nbformat.read(executed, 4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "hide-input" not in tags:
+            cell.metadata["tags"] = [*tags, "hide-input"]
+    nbformat.write(notebook, executed)
+
+
 if __name__ == "__main__":
-    for chapter in sys.argv[1:]:
-        sync(chapter)
+    fold = sys.argv[1:2] == ["--fold-injected"]
+    for chapter in sys.argv[1 + fold :]:
+        (fold_injected if fold else sync)(chapter)
