@@ -36,19 +36,15 @@ def compare(baseline: Sequence[float], variant: Sequence[float], paired: bool = 
     if len(b) == 0 or len(v) == 0:
         raise ValueError("compare needs at least one value on each side")
     difference = float(v.mean() - b.mean())
+    if paired and len(b) != len(v):
+        raise ValueError(f"a paired comparison needs as many variant values as baseline ones ({len(v)} vs {len(b)})")
+    if len(b) < 2:  # every test takes its spread from the baseline's seeds (or from as many pairs)
+        return Comparison(difference, math.nan, "none")
     if paired:
-        if len(b) != len(v):
-            raise ValueError(f"a paired comparison needs as many variant values as baseline ones ({len(v)} vs {len(b)})")
-        if len(b) < 2:
-            return Comparison(difference, math.nan, "none")
         d = v - b
         return Comparison(difference, _t_p_value(d.mean(), d.std(ddof=1) / math.sqrt(len(d)), len(d) - 1), "paired t")
     if len(v) == 1:
-        if len(b) < 2:
-            return Comparison(difference, math.nan, "none")
         return Comparison(difference, _t_p_value(difference, _prediction_scale(b), len(b) - 1), "prediction interval")
-    if len(b) < 2:
-        return Comparison(difference, math.nan, "none")
     return Comparison(difference, float(stats.ttest_ind(v, b, equal_var=False).pvalue), "Welch t")
 
 
