@@ -67,6 +67,18 @@ def cached(function: Callable, *args, **kwargs):
     return cache.memo("eval", spec, lambda: function(*args, **kwargs))
 
 
+def nearest_images(images: torch.Tensor, pool: torch.Tensor, chunk: int = 250) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pixel-space L2 distance from each image to its nearest image in `pool`, and that image's index: the
+    memorisation check (a copied training digit sits much closer to the training set than a new real one)."""
+    flat_pool = pool.flatten(1).float()
+    distances, indices = [], []
+    for start in range(0, len(images), chunk):
+        value, index = torch.cdist(images[start : start + chunk].flatten(1).float(), flat_pool).min(1)
+        distances.append(value)
+        indices.append(index)
+    return torch.cat(distances), torch.cat(indices)
+
+
 def reference(features: torch.Tensor) -> metrics.Reference:
     """`metrics.Reference.of(features)` with its k-NN radii cached (two 10k x 10k distance matrices)."""
     features = features.float()

@@ -41,6 +41,12 @@ DCGAN_BUDGET = {
     "smoke": dict(epochs=2, n_per_class=300, width_g=16, width_d=16, batch_size=32),
     "report": dict(epochs=4, width_g=32, width_d=32),
 }
+# Q1's long stage: the short comparison's best design trained longer with every seed, as it is and with G's
+# width doubled, keeping the generator after every epoch so that the chapter shows where more epochs stop
+# helping; the short-budget verdicts that could flip with training length are checked again at this budget
+DCGAN_LONG = {"smoke": dict(epochs=3, snapshots=True), "report": dict(epochs=10, snapshots=True)}
+BUDGET_CHECK = ("TTUR", "virtual BN", "label smoothing", "no normalisation")
+BUDGET_CHECK_SEEDS = {"smoke": 1, "report": 2}  # one at the smoke budget keeps the tests short
 CGAN_BUDGET = {
     "smoke": dict(epochs=2, n_per_class=300, width_g=16, width_d=16, batch_size=32, n_classes=10),
     "report": dict(epochs=6, width_g=32, width_d=32, n_classes=10),
@@ -136,7 +142,33 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
         "label smoothing": baseline.replace(real_label=0.9),
         "fp32": baseline.replace(precision="fp32"),  # checks that bf16 autocast (where used) does not change what is learned
+        "lr halved": baseline.replace(lr_g=baseline.lr_g / 2, lr_d=baseline.lr_d / 2),
+        "lr doubled": baseline.replace(lr_g=2 * baseline.lr_g, lr_d=2 * baseline.lr_d),
+        "batch halved": baseline.replace(batch_size=baseline.batch_size // 2),
+        "batch doubled": baseline.replace(batch_size=2 * baseline.batch_size),
+        # balancing at an equal number of generator updates: three times the epochs for D
+        "3 D steps, equal G steps": baseline.replace(d_steps=3, epochs=3 * baseline.epochs),
     }
+
+
+def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int,
+                       also_check: tuple[str, ...] = ()) -> tuple[dict[str, GanConfig], dict[str, GanConfig]]:
+    """Q1's long stage and its budget check, each as {"name (seed s)": config}.
+
+    The stage: the best short design as it is and with G twice as wide, `seeds` seeds each. The check:
+    the baseline with `seeds` seeds and each BUDGET_CHECK variant (and each variant named in `also_check`)
+    with BUDGET_CHECK_SEEDS, all at the long budget (when the best design is the baseline, the two share
+    its runs)."""
+    long, n_check = DCGAN_LONG[check_profile(profile)], min(BUDGET_CHECK_SEEDS[profile], seeds)
+    baseline, variants = dcgan_variants(profile)
+    designs = {best_name: best.replace(**long),
+               f"{best_name}, G double width": best.replace(width_g=2 * best.width_g, **long)}
+    stage = {f"{name} (seed {s})": config.replace(seed=s)
+             for name, config in designs.items() for s in range(check_seeds(seeds))}
+    check = {f"baseline (seed {s})": baseline.replace(seed=s, **long) for s in range(seeds)}
+    check |= {f"{name} (seed {s})": variants[name].replace(seed=s, **long)
+              for name in dict.fromkeys(BUDGET_CHECK + tuple(also_check)) for s in range(n_check)}
+    return stage, check
 
 
 def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:

@@ -100,3 +100,24 @@ def class_share_bars(shares: dict[str, torch.Tensor], min_share: float = 0.02) -
     ax.set_ylabel("share of samples")
     fig.legend(loc="outside upper center", ncol=2)
     return fig
+
+
+def over_training(curves: dict[str, list[dict[int, float]]], ylabel: str, floor: float | None = None,
+                  log: bool = True) -> plt.Figure:
+    """A metric against epochs, one line per design: the mean over its seeds (one {epoch: value} per seed)
+    with the seeds' range shaded, and the real-data floor dashed."""
+    fig, ax = plt.subplots(figsize=(COLUMN, 2.4), layout="constrained")
+    for name, seeds in curves.items():
+        epochs = sorted(set.intersection(*(set(seed) for seed in seeds)))
+        values = np.array([[seed[e] for e in epochs] for seed in seeds])
+        line = ax.plot(epochs, values.mean(0), marker="o", ms=2.5, lw=1, label=f"{name} ({len(seeds)} seeds)")[0]
+        if len(seeds) > 1:
+            ax.fill_between(epochs, values.min(0), values.max(0), color=line.get_color(), alpha=0.2, lw=0)
+    if floor is not None:
+        ax.axhline(floor, color="k", lw=0.8, ls="--", label="real images")
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    fig.legend(loc="outside upper center", ncol=2)
+    return fig

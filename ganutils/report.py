@@ -26,6 +26,11 @@ def glue(key: str, value) -> None:
     _glue(key, value, display=False)
 
 
+def key(name: str) -> str:
+    """A design's name as a glue key: "3 D steps, equal G steps" -> "3_d_steps_equal_g_steps"."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
 def read_glue(notebook: str | Path) -> dict[str, object]:
     """The values an executed notebook glued, by key (numbers as floats or ints, strings as str, and the
     MyST text of `glue_markdown`)."""

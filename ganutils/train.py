@@ -14,6 +14,8 @@ Losses (logits l, sigma the logistic function, softplus(t) = log(1 + e^t)):
 `ema > 0` also keeps an exponential moving average of G's weights (decay `ema` per G
 step, as in Karras et al. 2018 and Yazici et al. 2019); it does not change training,
 and the run publishes the averaged generator with the raw one kept beside it.
+`snapshots=True` keeps the generator after every recorded epoch (`sample_epochs`), so that a
+chapter can follow FID over training and see where more epochs stop helping.
 
 A class loss (conditional models only, weight lambda = class_weight, CE = cross-entropy):
   "auxiliary"  AC-GAN (Odena et al. 2017): D gets a class head c(x);
@@ -96,6 +98,7 @@ class GanConfig:
     class_weight: float = field(default=1.0, metadata=_ADDED)
     frozen_classifier: ClassifierConfig | None = field(default=None, metadata=_ADDED)  # C for class_loss="frozen"
     ema: float = field(default=0.0, metadata=_ADDED)  # decay of G's weight average; 0 = none
+    snapshots: bool = field(default=False, metadata=_ADDED)  # keep G after every recorded epoch (learning curves)
 
     def __post_init__(self) -> None:
         for name in ("z_dim", "width_g", "width_d", "d_steps", "batch_size", "epochs"):
@@ -124,6 +127,7 @@ class GanConfig:
         object.__setattr__(self, "precision", resolve_precision(self.precision))  # part of the key: never "auto"
         _require(isinstance(self.ema, (int, float)) and 0 <= self.ema < 1, "ema", self.ema,
                  "a decay in [0, 1) (0 = no weight average)")
+        _require(isinstance(self.snapshots, bool), "snapshots", self.snapshots, "True or False")
         _require(self.class_loss in CLASS_LOSSES, "class_loss", self.class_loss, f"one of {CLASS_LOSSES}")
         _require(self.class_loss == "none" or self.n_classes, "class_loss", self.class_loss,
                  "'none' for an unconditional GAN (n_classes=0)")
@@ -160,6 +164,7 @@ class GanRun:
     seconds: float  # training time, excluding cache loads
     generator_package: dict  # with ema > 0, the averaged generator
     raw_generator_package: dict | None = None  # with ema > 0, the generator as trained, else None
+    snapshot_packages: dict[int, dict] | None = None  # with snapshots, {epoch: generator package} (as published)
 
     @property
     def generator(self) -> SampleGenerator:
@@ -212,6 +217,7 @@ def train(config: GanConfig, progress: bool = True) -> GanRun:
         seconds=result["seconds"],
         generator_package=result["generator"],
         raw_generator_package=result.get("raw_generator"),
+        snapshot_packages=result.get("snapshots"),
     )
 
 
@@ -315,6 +321,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
 
     history: dict[str, list[float]] = {k: [] for k in ("loss_d", "loss_g", "d_real", "d_fake", "epoch")}
     samples: list[torch.Tensor] = []
+    snapshots: dict[int, dict] = {}
     start_epoch, seconds, resumed = 0, 0.0, []
     checkpoint = cache.load_checkpoint(directory)
     if checkpoint is not None:
@@ -326,6 +333,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         if average is not None:
             average.load_state_dict(checkpoint["average"])
         history, samples = checkpoint["history"], list(checkpoint["samples"])
+        snapshots = checkpoint.get("snapshots", {})
         start_epoch, seconds = checkpoint["epoch"], checkpoint["seconds"]
         resumed = checkpoint.get("resumed", []) + [start_epoch]
 
@@ -367,11 +375,14 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
             with torch.no_grad(), autocast(device, config.precision):
                 G.eval()
                 samples.append(to_uint8(G(fixed_z, fixed_y)))
+            if config.snapshots:
+                snapshots[epoch + 1] = _finished_generator(average.module if average else G, config, device)
         seconds += time.perf_counter() - t0
         cache.save_checkpoint(directory, {
             "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
             "rng": rng.get_state(), "history": history, "samples": _stack(samples),
-            "epoch": epoch + 1, "seconds": seconds, "resumed": resumed} | ({"average": average.state_dict()} if average else {}), epoch + 1)
+            "epoch": epoch + 1, "seconds": seconds, "resumed": resumed, "snapshots": snapshots}
+            | ({"average": average.state_dict()} if average else {}), epoch + 1)
     bar.close()
 
     recalibrate_batchnorm(G, config, device)
@@ -390,4 +401,13 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
         "samples": _stack(samples),
         "seconds": seconds,
         "resumed": resumed,  # epochs after which an interrupted run was resumed
-    }
+    } | ({"snapshots": snapshots} if config.snapshots else {})
+
+
+def _finished_generator(model: Generator, config: GanConfig, device) -> dict:
+    """A copy of `model` as a published generator would be (batch-norm statistics recalibrated), leaving
+    the model in training untouched."""
+    copy = Generator(**config.generator_kwargs()).to(device)
+    copy.load_state_dict(model.state_dict())
+    recalibrate_batchnorm(copy, config, device)
+    return package("generator", copy, config.generator_kwargs())

@@ -225,21 +225,10 @@ glue("q3_rho_is_fid", agreement.loc["IS", "FID"])
 # 1,000 real test images, and show samples beside their nearest neighbours.
 
 # %% tags=["hide-input"]
-def nearest_train(images, chunk=250):
-    flat_train = x_train.flatten(1)
-    distances, indices = [], []
-    for start in range(0, len(images), chunk):
-        d = torch.cdist(images[start : start + chunk].flatten(1), flat_train)
-        value, index = d.min(1)
-        distances.append(value)
-        indices.append(index)
-    return torch.cat(distances), torch.cat(indices)
-
-
 n_nn = min(1000, n_eval)
 gen_pick = torch.randperm(n_eval, generator=torch.Generator().manual_seed(2))[:n_nn]
-gen_dist, gen_idx = nearest_train(best_images[gen_pick])
-test_dist, _ = nearest_train(x_test[:n_nn])
+gen_dist, gen_idx = evaluation.nearest_images(best_images[gen_pick], x_train)
+test_dist, _ = evaluation.nearest_images(x_test[:n_nn], x_train)
 glue("q3_nn_gen_median", gen_dist.median().item())
 glue("q3_nn_test_median", test_dist.median().item())
 glue("q3_nn_gen_below_test_p1", 100 * (gen_dist < test_dist.quantile(0.01)).float().mean().item())

@@ -231,6 +231,8 @@ for strategy in strategies:
 ax.axhline(np.mean(synthetic_only), color="k", ls="--", lw=1, label="synthetic only")
 ax.axhline(full_real, color="k", ls=":", lw=1, label="all 60k real (Q3)")
 ax.set_xscale("log")
+ax.set_xticks(sizes, [str(n) for n in sizes])  # the sizes measured, in plain digits (not 10^k in tiny superscripts)
+ax.minorticks_off()
 ax.set_xlabel("real images per digit")
 ax.set_ylabel("test accuracy %")
 fig.legend(loc="outside lower center", ncol=2)

@@ -21,13 +21,49 @@ def test_variants_change_exactly_one_thing():
         for profile in experiments.PROFILES:
             baseline, changed = variants(profile)
             for name, config in changed.items():
-                if name == "projection D + smoothing":
+                if name in ("projection D + smoothing", "3 D steps, equal G steps"):
                     continue
                 diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
                 same_as_baseline = name == "fp32" and baseline.precision == "fp32"  # where auto resolved to fp32
                 assert (diff or same_as_baseline) and diff <= {
                     "loss", "width_d", "width_g", "norm_g", "norm_d", "d_steps", "lr_d", "lr_g", "real_label",
-                    "conditioning", "precision"}, name
+                    "conditioning", "precision", "batch_size"}, name
+                assert not (diff & {"lr_d", "lr_g"}) or config.lr_d / config.lr_g == baseline.lr_d / baseline.lr_g \
+                    or name == "TTUR", name
+
+
+def test_equal_generator_steps_variant_gives_g_as_many_updates_as_the_baseline():
+    for profile in experiments.PROFILES:
+        baseline, variants = experiments.dcgan_variants(profile)
+        balanced = variants["3 D steps, equal G steps"]
+        assert balanced.epochs // balanced.d_steps == baseline.epochs and balanced.d_steps == 3
+
+
+def test_long_stage_and_budget_check():
+    baseline, variants = experiments.dcgan_variants("report")
+    stage, check = experiments.long_dcgan_designs("baseline", baseline, "report", seeds=3)
+    long = experiments.DCGAN_LONG["report"]
+    assert list(stage) == [f"{name} (seed {s})" for name in ("baseline", "baseline, G double width") for s in range(3)]
+    assert stage["baseline (seed 2)"] == baseline.replace(seed=2, **long)  # shared with the check: trained once
+    assert stage["baseline, G double width (seed 0)"].width_g == 2 * baseline.width_g
+    assert check["baseline (seed 1)"] == stage["baseline (seed 1)"]
+    for name in experiments.BUDGET_CHECK:
+        runs = [config for n, config in check.items() if n.startswith(f"{name} (seed ")]
+        assert len(runs) == experiments.BUDGET_CHECK_SEEDS["report"]
+        assert all(c == variants[name].replace(seed=c.seed, **long) and c.snapshots for c in runs)
+    # a better short variant is trained long; the check still runs against the baseline
+    stage, check = experiments.long_dcgan_designs("TTUR", variants["TTUR"], "report", seeds=2)
+    assert stage["TTUR (seed 1)"].lr_d == variants["TTUR"].lr_d and check["baseline (seed 1)"].lr_d == baseline.lr_d
+    assert len([n for n in check if n.startswith("baseline")]) == 2
+    _, check = experiments.long_dcgan_designs("baseline", baseline, "report", 3, also_check=("lr doubled", "TTUR"))
+    assert check["lr doubled (seed 1)"].lr_g == 2 * baseline.lr_g and check["lr doubled (seed 1)"].epochs > baseline.epochs
+    assert len([n for n in check if n.startswith("TTUR")]) == experiments.BUDGET_CHECK_SEEDS["report"]  # not twice
+
+
+def test_glue_key_of_a_design_name():
+    from ganutils.report import key
+    assert key("3 D steps, equal G steps") == "3_d_steps_equal_g_steps"
+    assert key("D half width") == "d_half_width" and key("virtual BN") == "virtual_bn"
 
 
 def test_shared_noise_across_labels(tmp_path):

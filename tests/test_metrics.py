@@ -99,3 +99,13 @@ def test_precision_recall_see_collapse():
     precision, recall = metrics.precision_recall(real, collapsed)
     _, coverage = metrics.density_coverage(real, collapsed)
     assert precision > 0.9 and recall < 0.3 and coverage < 0.3
+
+
+def test_nearest_images_finds_an_exact_copy_and_the_closed_form_distance():
+    from ganutils.evaluation import nearest_images
+    pool = torch.zeros(5, 1, 2, 2)
+    pool[3] = 1.0
+    images = torch.stack([pool[3], torch.full((1, 2, 2), 0.5)])
+    distances, indices = nearest_images(images, pool, chunk=1)
+    assert indices[0] == 3 and distances[0] == 0
+    assert math.isclose(distances[1].item(), 1.0, rel_tol=1e-6)  # sqrt(4 * 0.5^2) to the zero and to the ones

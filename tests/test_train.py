@@ -48,7 +48,7 @@ def test_frozen_class_loss_needs_a_classifier_config():
 def test_added_options_leave_earlier_run_keys_unchanged():
     # the key of a config that does not use the class-loss options is what it was before they existed
     before = {k: v for k, v in dataclasses.asdict(TINY).items()
-              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema")}
+              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema", "snapshots")}
     assert cache.config_key(TINY) == cache.config_key(before)
     conditional = TINY.replace(n_classes=10)
     assert cache.config_key(conditional.replace(class_loss="auxiliary")) != cache.config_key(conditional)
@@ -131,6 +131,17 @@ def test_tiny_run_records_history_and_samples():
     assert run.samples.shape == (2, 100, 1, 28, 28) and run.samples.dtype == torch.uint8
     images = run.generator.generate(n=5, seed=0)
     assert images.shape == (5, 1, 28, 28) and images.abs().max() <= 1
+
+
+def test_snapshots_keep_the_generator_of_every_recorded_epoch():
+    run = train(TINY.replace(snapshots=True), progress=False)
+    assert sorted(run.snapshot_packages) == [1, 2]
+    last, published = run.snapshot_packages[2]["state_dict"], run.generator_package["state_dict"]
+    assert all(torch.equal(last[k], published[k]) for k in published)  # the last one is the published generator
+    first = run.snapshot_packages[1]["state_dict"]
+    assert not all(torch.equal(first[k], last[k]) for k in last)
+    assert train(TINY, progress=False).snapshot_packages is None
+    assert cache.config_key(TINY.replace(snapshots=True)) != cache.config_key(TINY)
 
 
 def test_cache_hit_reuses_the_run(monkeypatch):
