@@ -117,6 +117,8 @@ def over_training(curves: dict[str, list[dict[int, float]]], ylabel: str, floor:
         ax.axhline(floor, color="k", lw=0.8, ls="--", label="real images")
     if log:
         ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     fig.legend(loc="outside upper center", ncol=2)

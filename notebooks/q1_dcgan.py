@@ -360,7 +360,7 @@ long_results.style.format(precision=3)
 # curve flattens, more epochs stop helping.
 
 # %% tags=["hide-input"]
-fig = plots.over_training(curves, "FID vs training images", floor=results.loc["real images (held out)", "FID"])
+fig = plots.over_training(curves, "FID vs training images", floor=results.loc["real images (held out)", "FID"], log=False)
 plots.save(fig, figures and f"{figures}/q1_long_curves.png")
 plt.show()
 
@@ -501,8 +501,8 @@ plt.show()
 # The published generator's samples (fixed noise, after its last epoch):
 
 # %% tags=["hide-input"]
-fig = plots.grids({f"{baseline.epochs} epochs: baseline (seed 0)": runs["baseline (seed 0)"].samples[-1],
-                   f"{long_epochs} epochs: {published_name}": published_run.samples[-1]}, nrow=10, ncols=2,
+fig = plots.grids({f"baseline, {baseline.epochs} epochs": runs["baseline (seed 0)"].samples[-1],
+                   f"published, {long_epochs} epochs": published_run.samples[-1]}, nrow=10, ncols=2,
                   width=plots.COLUMN)
 plots.save(fig, figures and f"{figures}/q1_published.png")
 plt.show()
