@@ -147,7 +147,7 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "batch halved": baseline.replace(batch_size=baseline.batch_size // 2),
         "batch doubled": baseline.replace(batch_size=2 * baseline.batch_size),
         # balancing at an equal number of generator updates: three times the epochs for D
-        "3 D steps, equal G steps": baseline.replace(d_steps=3, epochs=3 * baseline.epochs),
+        "3 D steps at equal G steps": baseline.replace(d_steps=3, epochs=3 * baseline.epochs),
     }
 
 

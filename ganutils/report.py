@@ -27,7 +27,7 @@ def glue(key: str, value) -> None:
 
 
 def key(name: str) -> str:
-    """A design's name as a glue key: "3 D steps, equal G steps" -> "3_d_steps_equal_g_steps"."""
+    """A design's name as a glue key: "3 D steps at equal G steps" -> "3_d_steps_at_equal_g_steps"."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 

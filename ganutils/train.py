@@ -175,7 +175,10 @@ class GanRun:
         if raw and self.raw_generator_package is None:
             raise ValueError("this run kept no weight average, so it has no separate raw generator")
         chosen = self.raw_generator_package if raw else self.generator_package
-        return chosen | {"trained": {"config": dataclasses.asdict(self.config), "seconds": self.seconds,
+        config = dataclasses.asdict(self.config)
+        if not config["snapshots"]:  # what a run keeps, not what it learns: recorded only when set, so a file
+            del config["snapshots"]  # published before the option existed is rewritten byte for byte
+        return chosen | {"trained": {"config": config, "seconds": self.seconds,
                                      "weights": "raw" if raw or not self.config.ema else "average"}}
 
 

@@ -21,7 +21,7 @@ def test_variants_change_exactly_one_thing():
         for profile in experiments.PROFILES:
             baseline, changed = variants(profile)
             for name, config in changed.items():
-                if name in ("projection D + smoothing", "3 D steps, equal G steps"):
+                if name in ("projection D + smoothing", "3 D steps at equal G steps"):
                     continue
                 diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
                 same_as_baseline = name == "fp32" and baseline.precision == "fp32"  # where auto resolved to fp32
@@ -35,7 +35,7 @@ def test_variants_change_exactly_one_thing():
 def test_equal_generator_steps_variant_gives_g_as_many_updates_as_the_baseline():
     for profile in experiments.PROFILES:
         baseline, variants = experiments.dcgan_variants(profile)
-        balanced = variants["3 D steps, equal G steps"]
+        balanced = variants["3 D steps at equal G steps"]
         assert balanced.epochs // balanced.d_steps == baseline.epochs and balanced.d_steps == 3
 
 
@@ -62,7 +62,7 @@ def test_long_stage_and_budget_check():
 
 def test_glue_key_of_a_design_name():
     from ganutils.report import key
-    assert key("3 D steps, equal G steps") == "3_d_steps_equal_g_steps"
+    assert key("3 D steps at equal G steps") == "3_d_steps_at_equal_g_steps"
     assert key("D half width") == "d_half_width" and key("virtual BN") == "virtual_bn"
 
 
