@@ -6,6 +6,7 @@ hit for the next (Q3 scores exactly the CGANs that Q2 trained).
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 
 from ganutils import published
@@ -47,6 +48,11 @@ DCGAN_BUDGET = {
 DCGAN_LONG = {"smoke": dict(epochs=3, snapshots=True), "report": dict(epochs=10, snapshots=True)}
 BUDGET_CHECK = ("TTUR", "virtual BN", "label smoothing", "no normalisation")
 BUDGET_CHECK_SEEDS = {"smoke": 1, "report": 2}  # one at the smoke budget keeps the tests short
+# Q1's tuned stage: what the long stage found to help, combined (the better of its two designs plus every
+# checked change that was better at the long budget), with an average of G's weights as Q2's long stage
+# uses, trained twice as long again, every seed; its curves show whether FID has stopped falling
+DCGAN_TUNED = {"smoke": dict(epochs=4, ema=0.9, snapshots=True), "report": dict(epochs=20, ema=0.999, snapshots=True)}
+_NOT_A_CHANGE = ("seed", "epochs", "snapshots")  # run settings, not design: never carried over by a combination
 CGAN_BUDGET = {
     "smoke": dict(epochs=2, n_per_class=300, width_g=16, width_d=16, batch_size=32, n_classes=10),
     "report": dict(epochs=6, width_g=32, width_d=32, n_classes=10),
@@ -169,6 +175,21 @@ def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int
     check |= {f"{name} (seed {s})": variants[name].replace(seed=s, **long)
               for name in dict.fromkeys(BUDGET_CHECK + tuple(also_check)) for s in range(n_check)}
     return stage, check
+
+
+def tuned_dcgan_design(start: GanConfig, adopted: list[GanConfig], baseline: GanConfig, profile: str) -> GanConfig:
+    """Q1's tuned design: `start` with the changes each `adopted` variant makes to `baseline`, at the
+    DCGAN_TUNED budget. Two adopted variants that change the same setting differently cannot be combined."""
+    changes: dict = {}
+    for variant in adopted:
+        for field in dataclasses.fields(variant):
+            value = getattr(variant, field.name)
+            if field.name in _NOT_A_CHANGE or value == getattr(baseline, field.name):
+                continue
+            if changes.get(field.name, value) != value:
+                raise ValueError(f"adopted variants set {field.name} to both {changes[field.name]!r} and {value!r}")
+            changes[field.name] = value
+    return start.replace(**changes, **DCGAN_TUNED[check_profile(profile)])
 
 
 def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:

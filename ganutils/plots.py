@@ -16,6 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid
 
 from ganutils.io import atomic_write
@@ -120,6 +121,7 @@ def over_training(curves: dict[str, list[dict[int, float]]], ylabel: str, floor:
     else:
         ax.set_ylim(bottom=0)
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
     fig.legend(loc="outside upper center", ncol=2)
     return fig

@@ -46,6 +46,9 @@ LOSSES = ("nonsaturating", "saturating")
 FROZEN_BATCH = 32
 CLASS_LOSSES = ("none", "auxiliary", "frozen")
 _ADDED = {"key": "if-changed"}  # options added after runs were cached: unused, they leave run keys unchanged
+# options about what a run keeps, not what it learns: a published model records them only when set, so a
+# file published before the option existed is rewritten byte for byte (Q4 keys its fits on cgan.pt's bytes)
+_KEPT = {"key": "if-changed", "published": "if-changed"}
 SAMPLE_GRID = 100  # fixed-noise images recorded after every epoch (at most MAX_SAMPLE_GRIDS times a run)
 MAX_SAMPLE_GRIDS = 20
 
@@ -98,7 +101,7 @@ class GanConfig:
     class_weight: float = field(default=1.0, metadata=_ADDED)
     frozen_classifier: ClassifierConfig | None = field(default=None, metadata=_ADDED)  # C for class_loss="frozen"
     ema: float = field(default=0.0, metadata=_ADDED)  # decay of G's weight average; 0 = none
-    snapshots: bool = field(default=False, metadata=_ADDED)  # keep G after every recorded epoch (learning curves)
+    snapshots: bool = field(default=False, metadata=_KEPT)  # keep G after every recorded epoch (learning curves)
 
     def __post_init__(self) -> None:
         for name in ("z_dim", "width_g", "width_d", "d_steps", "batch_size", "epochs"):
@@ -176,8 +179,9 @@ class GanRun:
             raise ValueError("this run kept no weight average, so it has no separate raw generator")
         chosen = self.raw_generator_package if raw else self.generator_package
         config = dataclasses.asdict(self.config)
-        if not config["snapshots"]:  # what a run keeps, not what it learns: recorded only when set, so a file
-            del config["snapshots"]  # published before the option existed is rewritten byte for byte
+        for f in dataclasses.fields(self.config):
+            if f.metadata.get("published") == "if-changed" and config[f.name] == f.default:
+                del config[f.name]
         return chosen | {"trained": {"config": config, "seconds": self.seconds,
                                      "weights": "raw" if raw or not self.config.ema else "average"}}
 

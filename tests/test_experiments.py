@@ -60,6 +60,19 @@ def test_long_stage_and_budget_check():
     assert len([n for n in check if n.startswith("TTUR")]) == experiments.BUDGET_CHECK_SEEDS["report"]  # not twice
 
 
+def test_tuned_design_combines_the_adopted_changes():
+    baseline, variants = experiments.dcgan_variants("report")
+    wide = baseline.replace(width_g=2 * baseline.width_g, **experiments.DCGAN_LONG["report"])
+    long_lr = variants["lr doubled"].replace(seed=1, **experiments.DCGAN_LONG["report"])  # seed and budget: not changes
+    tuned = experiments.tuned_dcgan_design(wide, [long_lr], baseline, "report")
+    assert tuned == baseline.replace(width_g=2 * baseline.width_g, lr_g=2 * baseline.lr_g, lr_d=2 * baseline.lr_d,
+                                     **experiments.DCGAN_TUNED["report"])
+    assert tuned.ema > 0 and tuned.epochs > wide.epochs and tuned.seed == wide.seed
+    assert experiments.tuned_dcgan_design(wide, [], baseline, "report") == wide.replace(**experiments.DCGAN_TUNED["report"])
+    with pytest.raises(ValueError, match="lr_g"):  # lr doubled and lr halved cannot both be adopted
+        experiments.tuned_dcgan_design(wide, [variants["lr doubled"], variants["lr halved"]], baseline, "report")
+
+
 def test_glue_key_of_a_design_name():
     from ganutils.report import key
     assert key("3 D steps at equal G steps") == "3_d_steps_at_equal_g_steps"

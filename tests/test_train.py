@@ -142,6 +142,9 @@ def test_snapshots_keep_the_generator_of_every_recorded_epoch():
     assert not all(torch.equal(first[k], last[k]) for k in last)
     assert train(TINY, progress=False).snapshot_packages is None
     assert cache.config_key(TINY.replace(snapshots=True)) != cache.config_key(TINY)
+    # a published model records what a run keeps only when set: without snapshots, as before the option
+    assert run.publishable()["trained"]["config"]["snapshots"] is True
+    assert "snapshots" not in train(TINY, progress=False).publishable()["trained"]["config"]
 
 
 def test_cache_hit_reuses_the_run(monkeypatch):

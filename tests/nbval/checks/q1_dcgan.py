@@ -21,3 +21,14 @@ print("real held-out images cover 10 digits with FID below 2:", real_row["digits
 # measured: 14-21% at 1 and 2 threads and under AVX2 kernels
 print("every baseline seed has trained (pixel FID below 40% of an untrained G's):", bool((base_fids < 0.4 * untrained_fid).all()))
 print("FID and KL are finite for every row:", bool(results[["FID", "KL to uniform"]].abs().lt(float("inf")).all().all()))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("combined stage:", len(tuned_runs), "seeds | generators kept per run:",
+      sorted({len(run.snapshot_packages) for run in tuned_runs.values()}), "| epochs:", tuned_epochs)
+print("every combined run publishes its weight average, with the raw G kept beside it and different:",
+      all(run.raw_generator_package is not None and not all(
+          torch.equal(run.generator_package["state_dict"][k], run.raw_generator_package["state_dict"][k])
+          for k in run.generator_package["state_dict"]) for run in tuned_runs.values()))
+print("the published model is a long-stage or combined-stage run:", published_name in {**stage, **tuned})
+print("collapse table: rows for the short baseline, the published model and real test images:", len(collapse) == 3)
