@@ -39,15 +39,16 @@ def runs_root() -> Path:
     return Path(os.environ.get("GANUTILS_RUNS", Path(__file__).resolve().parent.parent / "runs"))
 
 
-def config_data(config: Any) -> dict:
+def config_data(config: Any, use: str = "key") -> dict:
     """The values that identify a config. Fields added after runs were cached carry
     `metadata={"key": "if-changed"}` and join the key only when set away from their default,
-    so adding an option does not invalidate every earlier run."""
+    so adding an option does not invalidate every earlier run; `use="published"` applies the
+    same rule to what a published model records."""
     if not dataclasses.is_dataclass(config):
         return dict(config)
     data = dataclasses.asdict(config)
     for f in dataclasses.fields(config):
-        if f.metadata.get("key") == "if-changed" and getattr(config, f.name) == f.default:
+        if f.metadata.get(use) == "if-changed" and getattr(config, f.name) == f.default:
             del data[f.name]
     return data
 

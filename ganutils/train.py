@@ -178,11 +178,7 @@ class GanRun:
         if raw and self.raw_generator_package is None:
             raise ValueError("this run kept no weight average, so it has no separate raw generator")
         chosen = self.raw_generator_package if raw else self.generator_package
-        config = dataclasses.asdict(self.config)
-        for f in dataclasses.fields(self.config):
-            if f.metadata.get("published") == "if-changed" and config[f.name] == f.default:
-                del config[f.name]
-        return chosen | {"trained": {"config": config, "seconds": self.seconds,
+        return chosen | {"trained": {"config": cache.config_data(self.config, use="published"), "seconds": self.seconds,
                                      "weights": "raw" if raw or not self.config.ema else "average"}}
 
 

@@ -361,12 +361,19 @@ def fid_of(package):
 
 
 curves, long_rows, long_shares = {}, {}, {}
-for name, run in long_runs.items():
-    if name in stage:  # FID after every epoch (10,000 samples each) for the long stage; the check's final FID only
+
+
+def score_long(name, run, curve):
+    """A long run's final scores, and with `curve` its FID after every epoch (10,000 samples each)."""
+    if curve:
         curves.setdefault(design(name), []).append({epoch: fid_of(p) for epoch, p in run.snapshot_packages.items()})
     logits, features = evaluation.classify_samples(run.generator, classifier, n=n_eval, seed=10_000)
     long_rows[name] = evaluate(logits, features) | {"train s": run.seconds}
     long_shares[name] = metrics.class_shares(logits)
+
+
+for name, run in long_runs.items():
+    score_long(name, run, curve=name in stage)  # the check's runs: final FID only
 long_results = pd.DataFrame(long_rows).T.astype({"digits ≥2%": int})
 long_epochs = experiments.DCGAN_LONG[profile]["epochs"]
 glue("q1_long_epochs", long_epochs)
@@ -476,14 +483,10 @@ tuned_config = experiments.tuned_dcgan_design(stage[f"{tuned_from} (seed 0)"], [
                                               baseline, profile)
 tuned = {f"combined (seed {s})": tuned_config.replace(seed=s) for s in range(seeds)}
 tuned_runs = train_many(tuned, scheduler, progress)
-raw_fids, tuned_fids = [], []
 for name, run in tuned_runs.items():
-    curves.setdefault("combined", []).append({epoch: fid_of(p) for epoch, p in run.snapshot_packages.items()})
-    logits, features = evaluation.classify_samples(run.generator, classifier, n=n_eval, seed=10_000)
-    long_rows[name] = evaluate(logits, features) | {"train s": run.seconds}
-    long_shares[name] = metrics.class_shares(logits)
-    tuned_fids.append(long_rows[name]["FID"])
-    raw_fids.append(fid_of(run.raw_generator_package))
+    score_long(name, run, curve=True)
+tuned_fids = [long_rows[name]["FID"] for name in tuned]
+raw_fids = [fid_of(run.raw_generator_package) for run in tuned_runs.values()]
 long_results = pd.DataFrame(long_rows).T.astype({"digits ≥2%": int})
 tuned_epochs = tuned_config.epochs
 averaging = stats.compare(raw_fids, tuned_fids, paired=True)
