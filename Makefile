@@ -54,7 +54,7 @@ pdf: setup tex
 
 # Unit tests, nbval regression of every chapter at the smoke profile, the book build and the book in Chromium.
 test: setup tex browser lint
-	$(BIN)/python -m pytest -q --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
+	$(BIN)/python -m pytest -q -n auto --dist loadscope --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
 
 # Refresh the nbval references after an intended change: each chapter plus its regression checks
 # (tests/nbval/checks/) executed at the smoke profile in a fresh run cache, as the tests will execute it.

@@ -2,11 +2,25 @@ import os
 import tempfile
 
 import pytest
+import torch
+
+from ganutils.cluster import available_cores
 
 
 def pytest_configure(config):
-    # Notebook kernels started by nbval inherit this: they train into a fresh cache, never runs/.
-    os.environ["GANUTILS_RUNS"] = tempfile.mkdtemp(prefix="ganutils-runs-")
+    # Notebook kernels started by nbval inherit this: they train into a fresh cache, never runs/. pytest-xdist's
+    # workers inherit the controller's, so the chapters share one cache as in a single process (Q3 reads the
+    # CGANs that Q2 trained; a run two chapters need trains once, under the cache's lock).
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        os.environ["GANUTILS_RUNS"] = tempfile.mkdtemp(prefix="ganutils-runs-")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        # the workers share the cores: each (and every kernel or subprocess it starts) trains on its share of
+        # the threads, and in-process, instead of each starting a Dask cluster on every core
+        threads = max(1, available_cores() // workers)
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        os.environ.setdefault("GANUTILS_SCHEDULER", "in-process")
+        torch.set_num_threads(threads)
 
 
 @pytest.fixture(autouse=True)
