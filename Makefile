@@ -8,7 +8,7 @@ CHAPTERS := q1_dcgan q2_cgan q3_metrics q4_retraining q5_bonus
 NBVAL := tests/nbval
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tex browser book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm scaling clean
+.PHONY: setup tex browser book html pdf test lint experiments notebooks nbval-refresh bench time-report time-warm test-time scaling clean
 
 setup: $(STAMP)
 
@@ -53,8 +53,11 @@ pdf: setup tex
 	@pdfinfo _build/latex/paper.pdf | grep -E "Pages|Page size"
 
 # Unit tests, nbval regression of every chapter at the smoke profile, the book build and the book in Chromium.
+# pytest-xdist runs test files and chapters side by side, one per core, longest first (tests/conftest.py);
+# a chapter's cells stay on one worker.
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadscope --no-loadscope-reorder --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
 test: setup tex browser lint
-	$(BIN)/python -m pytest -q -n auto --dist loadscope --nbval-lax --nbval-sanitize-with $(NBVAL)/sanitize.cfg --nbval-kernel-name python3
+	$(PYTEST)
 
 # Refresh the nbval references after an intended change: each chapter plus its regression checks
 # (tests/nbval/checks/) executed at the smoke profile in a fresh run cache, as the tests will execute it.
@@ -97,6 +100,11 @@ scaling: setup
 
 time-warm: setup
 	set -o pipefail; bash bench/time_report.sh warm $(CHAPTERS) | tee bench/time_warm.md
+
+# Wall time of the test suite (the pytest part of `make test`) on this CPU's own kernels and imitating a CPU
+# without native bf16 (ONEDNN_MAX_CPU_ISA=AVX512_CORE), with the slowest tests: bench/test_time.md.
+test-time: setup tex browser
+	set -o pipefail; bash bench/test_time.sh $(PYTEST) | tee bench/test_time.md
 
 clean:
 	rm -rf _build

@@ -23,6 +23,22 @@ def pytest_configure(config):
         torch.set_num_threads(threads)
 
 
+# The longest test files first (measured: `make test-time`), so that pytest-xdist's workers, which take whole
+# files in this order (`--no-loadscope-reorder`), finish together instead of one running the forced-ISA
+# re-check alone at the end; the order within a file, and so a chapter's cells, is kept.
+LONGEST_FIRST = ("tests/test_portability.py", "tests/nbval/q1_dcgan.ipynb", "tests/nbval/q2_cgan.ipynb",
+                 "tests/test_notebooks.py", "tests/nbval/q5_bonus.ipynb", "tests/nbval/q4_retraining.ipynb",
+                 "tests/test_book.py", "tests/nbval/q3_metrics.ipynb")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def isolated_runs(tmp_path, monkeypatch):
     """Every Python test trains into its own run cache."""
