@@ -410,7 +410,9 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
 def _finished_generator(model: Generator, config: GanConfig, device) -> dict:
     """A copy of `model` as a published generator would be (batch-norm statistics recalibrated), leaving
     the model in training untouched."""
-    copy = Generator(**config.generator_kwargs()).to(device)
+    # in the layout the model trains in: fp32 convolutions in channels_last compute other last bits, and the
+    # last snapshot must be the published generator exactly
+    copy = Generator(**config.generator_kwargs()).to(device, memory_format=memory_format(config.precision))
     copy.load_state_dict(model.state_dict())
     recalibrate_batchnorm(copy, config, device)
     return package("generator", copy, config.generator_kwargs())

@@ -133,8 +133,9 @@ def test_tiny_run_records_history_and_samples():
     assert images.shape == (5, 1, 28, 28) and images.abs().max() <= 1
 
 
-def test_snapshots_keep_the_generator_of_every_recorded_epoch():
-    run = train(TINY.replace(snapshots=True), progress=False)
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])  # fp32 trains in channels_last (ganutils.device)
+def test_snapshots_keep_the_generator_of_every_recorded_epoch(precision):
+    run = train(TINY.replace(snapshots=True, precision=precision), progress=False)
     assert sorted(run.snapshot_packages) == [1, 2]
     last, published = run.snapshot_packages[2]["state_dict"], run.generator_package["state_dict"]
     assert all(torch.equal(last[k], published[k]) for k in published)  # the last one is the published generator
