@@ -26,7 +26,7 @@ def pytest_configure(config):
 # The longest test files first (measured: `make test-time`), so that pytest-xdist's workers, which take whole
 # files in this order (`--no-loadscope-reorder`), finish together instead of one running a long file alone
 # at the end; the order within a file, and so a chapter's cells, is kept.
-LONGEST_FIRST = ("tests/nbval/q1_dcgan.ipynb", "tests/nbval/q2_cgan.ipynb", "tests/test_portability.py",
+LONGEST_FIRST = ("tests/test_portability.py", "tests/nbval/q1_dcgan.ipynb", "tests/nbval/q2_cgan.ipynb",
                  "tests/nbval/q5_bonus.ipynb", "tests/test_book.py", "tests/nbval/q4_retraining.ipynb",
                  "tests/test_notebooks.py", "tests/nbval/q3_metrics.ipynb")
 
