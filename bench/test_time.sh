@@ -11,7 +11,8 @@ status=0
 for kind in native AVX512_CORE; do
   log=$(mktemp)
   start=$(date +%s)
-  if [ "$kind" = native ]; then "$@" --durations=10 >"$log" 2>&1; else ONEDNN_MAX_CPU_ISA=$kind "$@" --durations=10 >"$log" 2>&1; fi
+  isa=(); [ "$kind" = native ] || isa=("ONEDNN_MAX_CPU_ISA=$kind")
+  env "${isa[@]}" "$@" --durations=10 >"$log" 2>&1
   rc=$?
   [ $rc -ne 0 ] && status=$rc
   echo
