@@ -5,8 +5,8 @@ Trains the Q1 baseline's report-profile seeds on the kernels this process gets
 without AVX-512 or native bf16; precision "auto" then resolves to fp32), scores
 them exactly as the Q1 chapter does (the published classifier, n samples against as
 many training images), and checks each seed against the seed band that the committed
-chapter measured: FID inside [min - 2 std, max + 2 std] of the committed seeds, and
-all ten digits at >= 2% of the samples.
+chapter measured: FID inside the committed seeds' 95% prediction interval (the chapter's
+band for one further run, `stats.prediction_interval`), and all ten digits at >= 2% of the samples.
 """
 
 from __future__ import annotations
