@@ -48,7 +48,6 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 import torch
 from IPython.display import display
 from sklearn.decomposition import PCA
@@ -264,12 +263,13 @@ digits = torch.cat([y_test[pick], fake_labels]).numpy()
 is_real = np.r_[np.ones(100, bool), np.zeros(100, bool)]
 embeddings = {"PCA": PCA(2, random_state=0).fit_transform(both),
               "t-SNE": TSNE(2, perplexity=30, init="pca", random_state=0).fit_transform(both)}
+colours = plt.get_cmap("tab10")(digits)  # one colour per digit
 fig, axes = plt.subplots(1, 2, figsize=(plots.PAGE, 3.2), layout="constrained")
 for ax, (name, points) in zip(axes, embeddings.items()):
     for real_set, marker in ((True, "o"), (False, "x")):
         mask = is_real == real_set
-        ax.scatter(*points[mask].T, c=digits[mask], cmap="tab10", vmin=-0.5, vmax=9.5, marker=marker, s=22,
-                   facecolors="none" if real_set else None, linewidths=1.0)
+        colour = dict(facecolors="none", edgecolors=colours[mask]) if real_set else dict(c=colours[mask])
+        ax.scatter(*points[mask].T, marker=marker, s=22, linewidths=1.0, **colour)
     for d in range(10):
         ax.annotate(str(d), points[digits == d].mean(0), fontsize=10, weight="bold", ha="center")
     ax.set_title(f"{name} of classifier features (o real, x synthetic)")
@@ -294,10 +294,12 @@ glue("q5_centroid_gap", centroid_gap(both, torch.as_tensor(digits), torch.as_ten
 # %% [markdown]
 # ## 4. How confident is the classifier?
 #
-# The classifier's probability of the digit's label (true label for real
-# images, requested label for synthetic ones), per digit, for the same 100 +
-# 100 images; the dashed line is the mean over all {glue:text}`q5_n_eval`
-# samples of each set.
+# The classifier's probability $p$ of the digit's label (true label for real
+# images, requested label for synthetic ones), for the same 100 real and 100
+# synthetic images, one graph per set. Nearly every $p$ is within a hair of 1,
+# so the graphs show the distribution of the doubt $1 - p$ on a log scale
+# (bars: the 100 images; line: all {glue:text}`q5_n_eval` of each set, so that
+# the rare doubtful images are seen too).
 
 # %% tags=["hide-input"]
 real_conf = torch.softmax(real_logits, 1)[torch.arange(100), y_test[pick]].numpy()
@@ -305,16 +307,23 @@ fake_conf = torch.softmax(fake_logits, 1)[torch.arange(100), fake_labels].numpy(
 large_real = torch.softmax(test_logits, 1)[torch.arange(len(y_test)), y_test]
 large_fake_logits = evaluation.classify_samples(cgan, classifier, labels=labels, seed=noise_seed)[0]
 large_fake = torch.softmax(large_fake_logits, 1)[torch.arange(len(labels)), labels]
+doubt_floor = 1e-6  # 1 - p below this (float32 rounding) is counted in the first bin
+bins = np.logspace(np.log10(doubt_floor), 0, 25)
 fig, axes = plt.subplots(1, 2, figsize=(plots.PAGE, 2.2), sharey=True, layout="constrained")
-np.random.seed(0)  # seaborn draws the strip jitter from numpy's global generator: the same figure every run
-for ax, (name, conf, digit, large) in zip(axes, (("real test images", real_conf, y_test[pick], large_real),
-                                                  ("CGAN samples", fake_conf, fake_labels, large_fake))):
-    sns.stripplot(x=digit.numpy(), y=conf, ax=ax, size=4, jitter=0.25, hue=digit.numpy(), palette="tab10",
-                  legend=False)
-    ax.axhline(float(large.mean()), color="k", ls="--", lw=0.8)
-    ax.set_xlabel("digit")
-    ax.set_title(f"{name}: p(label | image)")
-axes[0].set_ylabel("classifier confidence")
+for ax, (name, conf, large) in zip(axes, (("real test images", real_conf, large_real),
+                                          ("CGAN samples", fake_conf, large_fake))):
+    doubt = np.clip(1 - conf, doubt_floor, 1)
+    all_doubt = np.clip(1 - large.numpy(), doubt_floor, 1)
+    ax.hist(doubt, bins=bins, weights=np.full(len(doubt), 100 / len(doubt)), color="C0", alpha=0.6,
+            label=f"these {len(doubt)}")
+    ax.hist(all_doubt, bins=bins, weights=np.full(len(all_doubt), 100 / len(all_doubt)), histtype="step",
+            color="k", lw=1, label=f"all {len(all_doubt)}")
+    ax.axvline(0.1, color="k", ls=":", lw=0.8)  # p = 0.9, the threshold quoted in the text
+    ax.set_xscale("log")
+    ax.set_xlabel("1 - p(label | image)")
+    ax.set_title(f"{name}: mean p = {float(large.mean()):.3f}")
+axes[0].set_ylabel("% of images")
+axes[1].legend(fontsize=7)
 plots.save(fig, figures and f"{figures}/q5_confidence.png")
 plt.show()
 glue("q5_conf_real", float(large_real.mean()))
@@ -422,7 +431,7 @@ summary.xs("mean", axis=1, level=1).round(3)
 # {glue:text}`q5_conf_real:.3f` for their label and CGAN samples
 # {glue:text}`q5_conf_fake:.3f`; {glue:text}`q5_conf_real_low:.1f`% of real
 # and {glue:text}`q5_conf_fake_low:.1f`% of synthetic images fall below 0.9
-# (the figure shows each digit's spread). Where the classifier doubts a
+# (the figure shows the whole distribution of the doubt $1 - p$). Where the classifier doubts a
 # synthetic digit, Q2's least convincing samples show the kind of shape it is.
 #
 # *Sample count.* The FID estimator is biased upward at small $n$: the CGAN scores
