@@ -748,9 +748,9 @@ plt.show()
 # which of its parts does. The weight average alone, against the same runs'
 # raw generators (FID {glue:text}`q1_tuned_raw_fid_mean:.2f`), is
 # {glue:text}`q1_tuned_average_verdict` ({glue:text}`q1_tuned_average_test`):
-# publishing the average is a choice carried over from Q2, which this
-# comparison does not support or refute; the raw generators were not
-# candidates for publication.
+# publishing the average is a choice carried over from Q2 (Q2's long stage
+# tests it there, against its raw generators, in six runs); the raw generators
+# were not candidates for publication here.
 # Over the last two epochs the FID changed by
 # {glue:text}`q1_tuned_last_gain:+.2f`: {glue:text}`q1_tuned_trend`. These
 # {glue:text}`q1_tuned_epochs`-epoch runs took
