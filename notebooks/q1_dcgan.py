@@ -185,7 +185,7 @@ for name, run in runs.items():
     rows[name]["train s"] = run.seconds
 results = pd.DataFrame(rows).T.astype({"digits ≥2%": int})
 print(f"samples scored per run: {n_eval}")
-results.style.format(precision=3)
+results.style.format(precision=3, na_rep="")
 
 # %% [markdown]
 # ### Seed spread of the baseline
@@ -378,7 +378,7 @@ long_results = pd.DataFrame(long_rows).T.astype({"digits ≥2%": int})
 long_epochs = experiments.DCGAN_LONG[profile]["epochs"]
 glue("q1_long_epochs", long_epochs)
 glue("q1_check_seeds", min(experiments.BUDGET_CHECK_SEEDS[profile], seeds))
-long_results.style.format(precision=3)
+long_results.style.format(precision=3, na_rep="")
 
 # %% tags=["hide-input"]
 def rows_of(design_name):  # a design's runs, one row per seed

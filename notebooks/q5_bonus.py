@@ -141,7 +141,7 @@ glue("q5_best_pca_validation_fid", validation_fid[best_pca])
 glue("q5_best_pca_fid", pca_table.loc[best_pca, "FID"])
 glue("q5_pca_seconds", max(v for k, v in timings.items() if k.startswith("PCA")))
 glue("q5_cgan_seconds", timings["CGAN (published)"])
-pca_table.style.format(precision=3)
+pca_table.style.format(precision=3, na_rep="")
 
 # %% tags=["hide-input"]
 ks = list(likelihood)
