@@ -4,9 +4,10 @@ Every metric of the study looks through one classifier. Retrained on each new ma
 bits different, so every later chapter's numbers would move with the machine, and a cold re-execution
 spends minutes on it. So the chapters publish it with a record of the exact config it was trained from
 (`models/classifier.json` beside `models/classifier.pt`), and a run cache that lacks that config adopts
-the published file instead of training again. Another config (another precision, say, on a CPU without
-native bf16) does not match and is trained as usual; a file whose checksum does not match its record is
-reported and not used.
+the published file instead of training again. A config that differs only in precision (the machine's choice
+on a CPU without native bf16, not the study's) is the same instrument: it adopts the published file under
+the config it was trained from. Any other config is trained as usual; a file whose checksum does not match
+its record is reported and not used.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def publish_classifier(run: ClassifierRun, path: str | Path) -> Path:
     """Write the classifier to `path` and its record (config, test accuracy, training time) beside it."""
     path = Path(path)
     save_package(run.package, path)
-    save_json({"config": dataclasses.asdict(run.config), "test_accuracy": run.test_accuracy,
+    save_json({"config": cache.config_data(run.config, use="published"), "test_accuracy": run.test_accuracy,
                "seconds": run.seconds, "sha256": sha256(path)}, path.with_suffix(".json"))
     return path
 
@@ -43,7 +44,7 @@ def adopt_classifier(config: ClassifierConfig, path: str | Path) -> bool:
     if cache.is_finished(directory) or not (path.exists() and record_path.exists()):
         return False
     record = json.loads(record_path.read_text())
-    if record.get("config") != dataclasses.asdict(config):
+    if record.get("config") != cache.config_data(config, use="published"):
         return False
     if sha256(path) != record.get("sha256"):
         warnings.warn(f"{path}: does not match its record {record_path.name} (checksum); training the classifier "
@@ -57,9 +58,27 @@ def adopt_classifier(config: ClassifierConfig, path: str | Path) -> bool:
     return True
 
 
+def as_published(config: ClassifierConfig, path: str | Path) -> ClassifierConfig:
+    """`config` with the precision of the classifier published at `path` when precision is all they differ
+    in (else `config` itself)."""
+    record_path = Path(path).with_suffix(".json")
+    if not record_path.exists():
+        return config
+    recorded = json.loads(record_path.read_text()).get("config", {})
+    mine = cache.config_data(config, use="published")
+    if recorded.keys() != mine.keys() or any(recorded[k] != mine[k] for k in mine if k != "precision"):
+        return config
+    return dataclasses.replace(config, precision=recorded["precision"])
+
+
 def reference_classifier(config: ClassifierConfig, progress: bool = False, models: Path | None = MODELS) -> ClassifierRun:
     """The run of `config`: from the run cache, else adopted from `models/classifier.pt` when that was
-    published from `config`, else trained. `models=None` never adopts (the smoke profile's tiny classifier)."""
+    published from `config` (whatever its precision), else trained. `models=None` never adopts (the smoke
+    profile's tiny classifier)."""
     if models is not None:
-        adopt_classifier(config, Path(models) / "classifier.pt")
+        path = Path(models) / "classifier.pt"
+        published_config = as_published(config, path)
+        adopt_classifier(published_config, path)
+        if cache.is_finished(cache.run_dir("classifier", published_config)):
+            config = published_config
     return train_classifier(config, progress=progress)

@@ -42,3 +42,15 @@ def test_another_config_or_a_damaged_file_is_trained_instead(tmp_path, monkeypat
         warnings.simplefilter("error", DamagedFileWarning)
         assert not published.adopt_classifier(TINY, tmp_path / "nowhere" / "classifier.pt")  # nothing published
     assert published.reference_classifier(TINY, models=None).test_accuracy >= 0  # models=None: trained as usual
+
+
+def test_a_config_that_differs_only_in_precision_adopts_the_published_classifier(tmp_path, monkeypatch):
+    """A CPU without native bf16 resolves "auto" to fp32: the published bf16 classifier is still the instrument."""
+    trained_as, used_as = dataclasses.replace(TINY, precision="bf16"), dataclasses.replace(TINY, precision="fp32")
+    run = train_classifier(trained_as, progress=False)
+    path = published.publish_classifier(run, tmp_path / "models" / "classifier.pt")
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "fp32-machine-runs"))
+    monkeypatch.setattr("ganutils.classifier.fit_classifier", _no_training)
+    adopted = published.reference_classifier(used_as, models=path.parent)
+    assert adopted.config == trained_as and adopted.test_accuracy == run.test_accuracy
+    assert published.as_published(dataclasses.replace(used_as, seed=1), path).precision == "fp32"  # another config
