@@ -50,6 +50,7 @@ if __name__ == "__main__":
     outside[real] = False
     candidates = torch.nonzero(outside).flatten()
     validation = candidates[torch.randperm(len(candidates), generator=torch.Generator().manual_seed(123))[:5000]]
+    x_val, y_val = x_train[validation], y_train[validation]
     x_syn, y_syn = synthetic.synthetic_pool(artifacts.load_generator("models/cgan.pt"), 1000, seed=30_000)
     x, y = torch.cat([x_train[real], x_syn]), torch.cat([y_train[real], y_syn])
     print(f"# Q4 classifier cost: mix of 10 real + 1000 synthetic images per digit, seed 0, batch 64, "
@@ -66,5 +67,5 @@ if __name__ == "__main__":
             start = time.perf_counter()
             model = fit_classifier(x, y, config, progress=False, init=init, steps=steps)
             seconds = time.perf_counter() - start
-            print(f"| {name} | {steps} | {100 * accuracy(model, x_train[validation], y_train[validation]):.2f} | "
+            print(f"| {name} | {steps} | {100 * accuracy(model, x_val, y_val):.2f} | "
                   f"{1000 * seconds / steps:.1f} |", flush=True)

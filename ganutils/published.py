@@ -65,8 +65,7 @@ def as_published(config: ClassifierConfig, path: str | Path) -> ClassifierConfig
     if not record_path.exists():
         return config
     recorded = json.loads(record_path.read_text()).get("config", {})
-    mine = cache.config_data(config, use="published")
-    if recorded.keys() != mine.keys() or any(recorded[k] != mine[k] for k in mine if k != "precision"):
+    if {**cache.config_data(config, use="published"), "precision": recorded.get("precision")} != recorded:
         return config
     return dataclasses.replace(config, precision=recorded["precision"])
 
