@@ -14,6 +14,12 @@ capacity ratios), `depth` (extra 3x3 conv blocks at 14x14 for depth ratios),
 `classify=True` gives D a second head that predicts the class from its
 features, the auxiliary classifier of AC-GAN (Odena et al. 2017).
 
+`codes=k` (unconditional models) is InfoGAN's categorical latent code (Chen et al.
+2016): G reads a code c in 0..k-1 from its own noise (`latent_code`, uniform over the
+k values) and sees it one-hot beside z; D gets a head Q that predicts c from an image.
+MNIST's digits are k=10 disconnected shapes, which a continuous z alone can only join
+by ambiguous strokes; a discrete code lets G jump between them without labels.
+
 Shapes (w = width):
   G: z (+ one-hot y) -> Linear -> 2w x 7 x 7 -> ConvT -> w x 14 x 14 -> [depth x Conv3x3]
      -> ConvT -> 1 x 28 x 28, tanh
@@ -32,6 +38,12 @@ from torch import nn
 NORMS = ("none", "batch", "virtual")
 CONDITIONINGS = ("concat", "projection", "cbn")
 FEATURES = 128  # width of the classifier's penultimate layer: the feature space of FID, KID and the embeddings
+
+
+def latent_code(z: torch.Tensor, codes: int) -> torch.Tensor:
+    """The categorical code an InfoGAN generator reads from its noise: the quantile bucket of z[:, 0]
+    (uniform over 0..codes-1 for z ~ N(0, I)), so that the generator stays a function of z alone."""
+    return (torch.special.ndtr(z[:, 0].float()) * codes).long().clamp_(0, codes - 1)
 
 
 class VirtualBatchNorm(nn.Module):
@@ -117,14 +129,17 @@ def _init_dcgan(module: nn.Module) -> None:
 
 class Generator(nn.Module):
     def __init__(self, z_dim: int = 100, width: int = 64, depth: int = 0, norm: str = "batch",
-                 n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat"):
+                 n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat", codes: int = 0):
         super().__init__()
         _check(norm, conditioning)
+        if codes and (n_classes or codes < 2):
+            raise ValueError(f"codes (an InfoGAN code) must be 0 or at least 2, and only without n_classes; "
+                             f"got codes={codes}, n_classes={n_classes}")
         self.cbn = bool(n_classes) and conditioning == "cbn"
         if self.cbn and norm != "batch":
             raise ValueError(f"conditioning 'cbn' needs norm 'batch' in the generator, got {norm!r}")
-        self.z_dim, self.n_classes, self.norm, self.n_ref = z_dim, n_classes, norm, n_ref
-        label_inputs = n_classes if (n_classes and not self.cbn) else 0
+        self.z_dim, self.n_classes, self.norm, self.n_ref, self.codes = z_dim, n_classes, norm, n_ref, codes
+        label_inputs = (n_classes if (n_classes and not self.cbn) else 0) + codes
         norm_classes = n_classes if self.cbn else 0
         self.project = nn.Linear(z_dim + label_inputs, 2 * width * 7 * 7, bias=norm == "none")
         self.project_norm = _norm(norm, 2 * width, n_ref, n_classes=norm_classes)
@@ -149,6 +164,8 @@ class Generator(nn.Module):
                 raise ValueError("this generator is class-conditional: pass labels y")
             if not self.cbn:
                 z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], 1)
+        if self.codes:
+            z = torch.cat([z, F.one_hot(latent_code(z, self.codes), self.codes).to(z.dtype)], 1)
 
         def norm(layer: nn.Module, h: torch.Tensor) -> torch.Tensor:
             return layer(h, y) if self.cbn else layer(h)
@@ -164,11 +181,14 @@ class Generator(nn.Module):
 
 class Discriminator(nn.Module):
     def __init__(self, width: int = 64, depth: int = 0, norm: str = "batch", n_classes: int = 0,
-                 conditioning: str = "concat", n_ref: int = 64, classify: bool = False):
+                 conditioning: str = "concat", n_ref: int = 64, classify: bool = False, codes: int = 0):
         super().__init__()
         _check(norm, conditioning)
         if classify and not n_classes:
             raise ValueError("classify=True (an auxiliary class head) needs n_classes > 0")
+        if codes and (n_classes or codes < 2):
+            raise ValueError(f"codes (an InfoGAN code head) must be 0 or at least 2, and only without n_classes; "
+                             f"got codes={codes}, n_classes={n_classes}")
         self.n_classes, self.conditioning, self.norm, self.n_ref = n_classes, conditioning, norm, n_ref
         label_maps = n_classes if (n_classes and conditioning == "concat") else 0
         self.conv1 = nn.Conv2d(1 + label_maps, width, 4, 2, 1)
@@ -180,7 +200,8 @@ class Discriminator(nn.Module):
         self.projection = bool(n_classes) and conditioning in ("projection", "cbn")
         if self.projection:
             self.embed = nn.Embedding(n_classes, 2 * width * 7 * 7)
-        self.classifier = nn.Linear(2 * width * 7 * 7, n_classes) if classify else None
+        # AC-GAN's class head, or InfoGAN's Q head that predicts G's latent code
+        self.classifier = nn.Linear(2 * width * 7 * 7, n_classes or codes) if classify or codes else None
         if norm == "virtual":  # filled with real images by `set_reference` before training
             self.register_buffer("x_ref", torch.zeros(n_ref, 1, 28, 28))
             self.register_buffer("y_ref", torch.zeros(n_ref, dtype=torch.long))
@@ -193,7 +214,7 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None,
                 with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
-        """Logits of 'real', shape (N,); with `with_classes`, also the auxiliary head's class logits (N, n_classes)."""
+        """Logits of 'real', shape (N,); with `with_classes`, also the auxiliary head's logits (N, n_classes or codes)."""
         if with_classes and self.classifier is None:
             raise ValueError("this discriminator has no class head: build it with classify=True")
         if self.n_classes and y is None:

@@ -17,6 +17,10 @@ and the run publishes the averaged generator with the raw one kept beside it.
 `snapshots=True` keeps the generator after every recorded epoch (`sample_epochs`), so that a
 chapter can follow FID over training and see where more epochs stop helping.
 
+An InfoGAN code (unconditional models, `codes` = k > 0, weight mu = code_weight): G reads a categorical
+code c = latent_code(z) in 0..k-1 from its noise, D's head Q predicts it, and both D and G add
+mu * CE(Q(G(z)), c), the mutual-information bound of Chen et al. 2016 for a uniform categorical code.
+
 A class loss (conditional models only, weight lambda = class_weight, CE = cross-entropy):
   "auxiliary"  AC-GAN (Odena et al. 2017): D gets a class head c(x);
                D adds lambda * [CE(c(x_real), y) + CE(c(G(z, y)), y)], G adds lambda * CE(c(G(z, y)), y)
@@ -40,7 +44,7 @@ from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import batches, load_mnist, subset_per_class
 from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, memory_format, resolve_precision
-from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
+from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator, latent_code
 
 LOSSES = ("nonsaturating", "saturating")
 FROZEN_BATCH = 32
@@ -100,6 +104,8 @@ class GanConfig:
     class_loss: str = field(default="none", metadata=_ADDED)
     class_weight: float = field(default=1.0, metadata=_ADDED)
     frozen_classifier: ClassifierConfig | None = field(default=None, metadata=_ADDED)  # C for class_loss="frozen"
+    codes: int = field(default=0, metadata=_ADDED)  # categories of an InfoGAN latent code; 0 = none
+    code_weight: float = field(default=1.0, metadata=_ADDED)
     ema: float = field(default=0.0, metadata=_ADDED)  # decay of G's weight average; 0 = none
     snapshots: bool = field(default=False, metadata=_KEPT)  # keep G after every recorded epoch (learning curves)
 
@@ -136,6 +142,12 @@ class GanConfig:
                  "'none' for an unconditional GAN (n_classes=0)")
         _require(isinstance(self.class_weight, (int, float)) and 0 < self.class_weight <= 100, "class_weight",
                  self.class_weight, "a weight in (0, 100]")
+        _require(isinstance(self.codes, int) and not isinstance(self.codes, bool) and self.codes in range(0, 101)
+                 and self.codes != 1, "codes", self.codes, "0 (no code) or an integer in 2..100")
+        _require(not (self.codes and self.n_classes), "codes", self.codes,
+                 "0 for a class-conditional GAN (an InfoGAN code replaces labels; it does not add to them)")
+        _require(isinstance(self.code_weight, (int, float)) and 0 < self.code_weight <= 100, "code_weight",
+                 self.code_weight, "a weight in (0, 100]")
         frozen = self.class_loss == "frozen"
         _require(isinstance(self.frozen_classifier, ClassifierConfig) if frozen else self.frozen_classifier is None,
                  "frozen_classifier", self.frozen_classifier,
@@ -151,11 +163,13 @@ class GanConfig:
         kwargs = dict(z_dim=self.z_dim, width=self.width_g, depth=self.depth_g, norm=self.norm_g, n_classes=self.n_classes)
         if self.n_classes and self.conditioning == "cbn":
             kwargs["conditioning"] = "cbn"
+        if self.codes:  # only when set: packages published before the option existed stay as they were
+            kwargs["codes"] = self.codes
         return kwargs
 
     def discriminator_kwargs(self) -> dict:
         return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes,
-                    conditioning=self.conditioning, classify=self.class_loss == "auxiliary")
+                    conditioning=self.conditioning, classify=self.class_loss == "auxiliary", codes=self.codes)
 
 
 @dataclass
@@ -231,10 +245,14 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     `classifier` is the frozen C of class_loss="frozen". Returns (loss_d, loss_g, mean D(x),
     mean D(G(z))) as a tensor without a host sync, or None when no generator step was taken."""
     auxiliary = config.class_loss == "auxiliary"
+    code = latent_code(z, config.codes) if config.codes else None
     with autocast(x_real.device, config.precision):
         with torch.set_grad_enabled(g_step):
             fake = G(z, y_fake)
-        if auxiliary:
+        if code is not None:
+            logits_real = D(x_real)
+            logits_fake, codes_fake = D(fake.detach(), with_classes=True)
+        elif auxiliary:
             (logits_real, classes_real), (logits_fake, classes_fake) = (
                 D(x_real, y_real, with_classes=True), D(fake.detach(), y_fake, with_classes=True))
         else:
@@ -243,6 +261,8 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
         if auxiliary:
             loss_d = loss_d + config.class_weight * (F.cross_entropy(classes_real.float(), y_real)
                                                      + F.cross_entropy(classes_fake.float(), y_fake))
+        if code is not None:
+            loss_d = loss_d + config.code_weight * F.cross_entropy(codes_fake.float(), code)
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
@@ -250,7 +270,10 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
         return None
     D.requires_grad_(False)  # G's step needs gradients through D, not D's own (they would be discarded)
     with autocast(x_real.device, config.precision):
-        if auxiliary:
+        if code is not None:
+            logits, codes = D(fake, with_classes=True)
+            loss_g = g_loss(config.loss, logits.float()) + config.code_weight * F.cross_entropy(codes.float(), code)
+        elif auxiliary:
             logits, classes = D(fake, y_fake, with_classes=True)
             loss_g = g_loss(config.loss, logits.float()) + config.class_weight * F.cross_entropy(classes.float(), y_fake)
         else:

@@ -114,3 +114,28 @@ def test_auxiliary_class_head():
         Discriminator(width=8, classify=True)
     with pytest.raises(ValueError, match="no class head"):
         Discriminator(width=8, n_classes=10)(x, y, with_classes=True)
+
+
+def test_infogan_code_is_uniform_read_from_the_noise_and_steers_the_generator():
+    from ganutils.models import latent_code
+    z = torch.randn(20_000, 100, generator=torch.Generator().manual_seed(0))
+    code = latent_code(z, 10)
+    shares = torch.bincount(code, minlength=10) / len(z)
+    assert code.min() == 0 and code.max() == 9 and (shares - 0.1).abs().max() < 0.01  # uniform over 10 values
+    assert torch.equal(latent_code(torch.tensor([[-9.0], [0.01], [9.0]]), 4), torch.tensor([0, 2, 3]))
+    G = Generator(width=8, codes=10).eval()
+    assert G.project.in_features == 110 and G(z[:4]).shape == (4, 1, 28, 28)
+    one = z[:1].clone()
+    moved = one.clone()
+    moved[0, 0] = 3.0 if code[0] < 9 else -3.0  # another bucket, everything else equal
+    with torch.no_grad():
+        G.project.weight[:, 100:] += torch.randn(G.project.weight.shape[0], 10)  # make the code visible
+        assert not torch.allclose(G(one), G(moved))
+    D = Discriminator(width=8, codes=10)
+    logits, codes = D(torch.randn(6, 1, 28, 28), with_classes=True)
+    assert logits.shape == (6,) and codes.shape == (6, 10)
+    for bad in (dict(codes=1), dict(codes=10, n_classes=10)):
+        with pytest.raises(ValueError, match="codes"):
+            Generator(width=8, **bad)
+        with pytest.raises(ValueError, match="codes"):
+            Discriminator(width=8, **bad)

@@ -10,7 +10,7 @@ from ganutils import cache
 from ganutils.cache import DamagedFileWarning
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import load_mnist
-from ganutils.models import Discriminator, Generator
+from ganutils.models import Discriminator, Generator, latent_code
 from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, train
 
 TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, seed=3)
@@ -33,6 +33,9 @@ TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, 
     ("class_loss", "auxiliary", "'none' for an unconditional GAN"),
     ("class_weight", 0, "a weight in (0, 100]"),
     ("frozen_classifier", ClassifierConfig(), "a ClassifierConfig when class_loss='frozen', else None"),
+    ("codes", 1, "0 (no code) or an integer in 2..100"),
+    ("codes", True, "0 (no code) or an integer in 2..100"),
+    ("code_weight", -1.0, "a weight in (0, 100]"),
 ])
 def test_bad_config_names_parameter_and_allowed_values(field, value, allowed):
     with pytest.raises(ConfigError) as info:
@@ -48,7 +51,7 @@ def test_frozen_class_loss_needs_a_classifier_config():
 def test_added_options_leave_earlier_run_keys_unchanged():
     # the key of a config that does not use the class-loss options is what it was before they existed
     before = {k: v for k, v in dataclasses.asdict(TINY).items()
-              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema", "snapshots")}
+              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema", "snapshots", "codes", "code_weight")}
     assert cache.config_key(TINY) == cache.config_key(before)
     conditional = TINY.replace(n_classes=10)
     assert cache.config_key(conditional.replace(class_loss="auxiliary")) != cache.config_key(conditional)
@@ -92,6 +95,21 @@ def test_class_losses_act_on_the_player_they_name():
     with torch.no_grad():
         _, classes = D.eval()(x[:500], y[:500], with_classes=True)
     assert (classes.argmax(1) == y[:500]).float().mean() > 0.3  # chance is 0.1
+
+
+def test_infogan_code_is_learned_by_q_and_used_by_g():
+    """After the loop's own steps with an InfoGAN code, D's Q head reads G's code from G's images far
+    above chance: G draws the ten codes differently and Q tells them apart (without the code loss the
+    head would have no reason to, so this fails if either player ignores the term)."""
+    with pytest.raises(ConfigError, match="codes=10 is not allowed: codes must be 0 for a class-conditional GAN"):
+        GanConfig(n_classes=10, codes=10)
+    config = GanConfig(width_g=16, width_d=16, batch_size=32, codes=10)
+    G, D = _steps_with_class_loss(config, steps=100)
+    z = torch.randn(500, config.z_dim, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        _, codes = D.eval()(G.eval()(z), with_classes=True)
+    assert (codes.argmax(1) == latent_code(z, 10)).float().mean() > 0.3  # chance is 0.1 (measured: 0.48)
+    assert GanConfig(codes=10).generator_kwargs()["codes"] == 10 and "codes" not in GanConfig().generator_kwargs()
 
 
 def test_cbn_needs_batch_norm_in_the_generator():
