@@ -45,7 +45,7 @@ def test_nbval_reference_is_the_smoke_run_of_the_current_source(chapter):
     reference = nbformat.read(NBVAL / f"{chapter}.ipynb", 4)
     expected = nbval_reference.reference_notebook(chapter)
     assert _code_cells(reference) == _code_cells(expected), f"run `make nbval-refresh`: {chapter} reference is stale"
-    assert reference.metadata.get("papermill", {}).get("parameters", {}).get("profile") == "smoke"
+    assert reference.metadata.get("papermill", {}).get("parameters", {}) == {"profile": "smoke", "seeds": 2}
     checked = [c for c in reference.cells if c.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in c.source]
     assert checked and all(c.outputs for c in checked), "every chapter checks some outputs"
     assert any(nbval_reference.CHECK_TAG in c.metadata.get("tags", []) for c in checked)
