@@ -24,10 +24,18 @@ from jupytext.combine import combine_inputs_with_outputs
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
+def _cells(notebook: nbformat.NotebookNode) -> list[tuple]:
+    return [(c.cell_type, c.source, c.metadata.get("tags") or []) for c in notebook.cells
+            if "injected-parameters" not in c.metadata.get("tags", [])]
+
+
 def sync(chapter: str) -> None:
     source = jupytext.read(NOTEBOOKS / f"{chapter}.py")
     executed = NOTEBOOKS / f"{chapter}.ipynb"
-    notebook = combine_inputs_with_outputs(source, nbformat.read(executed, 4)) if executed.exists() else source
+    old = nbformat.read(executed, 4) if executed.exists() else None
+    if old is not None and _cells(old) == _cells(source):
+        return  # already in sync: leave the executed notebook (and papermill's record of its run) untouched
+    notebook = combine_inputs_with_outputs(source, old) if old is not None else source
     for cell, source_cell in zip(notebook.cells, source.cells, strict=True):
         tags = source_cell.metadata.get("tags")
         if tags:
