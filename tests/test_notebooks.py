@@ -85,3 +85,29 @@ def test_ruff_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "ganutils", "tests", "tools", "notebooks"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_sync_leaves_a_chapter_in_sync_untouched_and_updates_an_edited_one(tmp_path, monkeypatch):
+    """`make notebooks` (run by `make nbval-refresh`) must not rewrite a committed report run whose source
+    has not changed: rewriting drops papermill's record of the run. An edit still reaches the .ipynb, with
+    the outputs kept."""
+    spec = importlib.util.spec_from_file_location("sync_notebooks", ROOT / "tools" / "sync_notebooks.py")
+    sync_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync_notebooks)
+    monkeypatch.setattr(sync_notebooks, "NOTEBOOKS", tmp_path)
+    chapter = "q3_metrics"  # the smallest committed chapter
+    for suffix in (".py", ".ipynb"):
+        (tmp_path / f"{chapter}{suffix}").write_bytes((ROOT / "notebooks" / f"{chapter}{suffix}").read_bytes())
+    committed = (tmp_path / f"{chapter}.ipynb").read_bytes()
+    sync_notebooks.sync(chapter)
+    assert (tmp_path / f"{chapter}.ipynb").read_bytes() == committed
+    source = (tmp_path / f"{chapter}.py").read_text()
+    first_heading = next(line for line in source.splitlines() if line.startswith("# # "))
+    (tmp_path / f"{chapter}.py").write_text(source.replace(first_heading, first_heading + " (edited)", 1))
+    sync_notebooks.sync(chapter)
+    synced = nbformat.read(tmp_path / f"{chapter}.ipynb", 4)
+    assert any("(edited)" in c.source for c in synced.cells if c.cell_type == "markdown")
+    executed = {c.source: c.outputs for c in nbformat.read(ROOT / "notebooks" / f"{chapter}.ipynb", 4).cells
+                if c.cell_type == "code"}
+    code = [c for c in synced.cells if c.cell_type == "code"]
+    assert code and all(c.outputs == executed[c.source] for c in code) and any(c.outputs for c in code)
