@@ -55,7 +55,7 @@ if __name__ == "__main__":
         confidence = logits.float().softmax(1).max(1).values.mean()
         return metrics.frechet_distance(features, real), int((shares >= 0.02).sum()), 100 * float(confidence)
 
-    print(f"machine: {describe_machine(designs[next(iter(designs))].precision)}; seed {args.seed}, "
+    print(f"machine: {describe_machine(next(iter(designs.values())).precision)}; seed {args.seed}, "
           f"{args.epochs} epochs each\n")
     curves, rows = {}, []
     for name, config in designs.items():

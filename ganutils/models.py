@@ -112,6 +112,12 @@ def _check(norm: str, conditioning: str = "concat") -> None:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}")
 
 
+def _check_codes(codes: int, n_classes: int) -> None:
+    if codes and (n_classes or codes < 2):
+        raise ValueError(f"codes (an InfoGAN code) must be 0 or at least 2, and only without n_classes; "
+                         f"got codes={codes}, n_classes={n_classes}")
+
+
 def _init_dcgan(module: nn.Module) -> None:
     """Radford et al. 2015: weights from N(0, 0.02), norm scales from N(1, 0.02)."""
     for m in module.modules():
@@ -133,9 +139,7 @@ class Generator(nn.Module):
                  n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat", codes: int = 0):
         super().__init__()
         _check(norm, conditioning)
-        if codes and (n_classes or codes < 2):
-            raise ValueError(f"codes (an InfoGAN code) must be 0 or at least 2, and only without n_classes; "
-                             f"got codes={codes}, n_classes={n_classes}")
+        _check_codes(codes, n_classes)
         self.cbn = bool(n_classes) and conditioning == "cbn"
         if self.cbn and norm != "batch":
             raise ValueError(f"conditioning 'cbn' needs norm 'batch' in the generator, got {norm!r}")
@@ -187,9 +191,7 @@ class Discriminator(nn.Module):
         _check(norm, conditioning)
         if classify and not n_classes:
             raise ValueError("classify=True (an auxiliary class head) needs n_classes > 0")
-        if codes and (n_classes or codes < 2):
-            raise ValueError(f"codes (an InfoGAN code head) must be 0 or at least 2, and only without n_classes; "
-                             f"got codes={codes}, n_classes={n_classes}")
+        _check_codes(codes, n_classes)
         self.n_classes, self.conditioning, self.norm, self.n_ref = n_classes, conditioning, norm, n_ref
         label_maps = n_classes if (n_classes and conditioning == "concat") else 0
         self.conv1 = nn.Conv2d(1 + label_maps, width, 4, 2, 1)

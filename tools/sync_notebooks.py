@@ -32,10 +32,12 @@ def _cells(notebook: nbformat.NotebookNode) -> list[tuple]:
 def sync(chapter: str) -> None:
     source = jupytext.read(NOTEBOOKS / f"{chapter}.py")
     executed = NOTEBOOKS / f"{chapter}.ipynb"
-    old = nbformat.read(executed, 4) if executed.exists() else None
-    if old is not None and _cells(old) == _cells(source):
-        return  # already in sync: leave the executed notebook (and papermill's record of its run) untouched
-    notebook = combine_inputs_with_outputs(source, old) if old is not None else source
+    notebook = source
+    if executed.exists():
+        old = nbformat.read(executed, 4)
+        if _cells(old) == _cells(source):
+            return  # already in sync: leave the executed notebook (and papermill's record of its run) untouched
+        notebook = combine_inputs_with_outputs(source, old)
     for cell, source_cell in zip(notebook.cells, source.cells, strict=True):
         tags = source_cell.metadata.get("tags")
         if tags:
