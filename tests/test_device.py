@@ -51,10 +51,12 @@ def test_emulated_bf16_resolves_to_fp32():
     assert float(out[0]) < 1.0 and out[1] == "fp32", out
 
 
-def test_bf16_is_measured_faster_where_it_is_chosen(monkeypatch):
+def test_bf16_is_measured_faster_where_it_is_chosen(tmp_path, monkeypatch):
     monkeypatch.delenv("GANUTILS_PRECISION", raising=False)  # the measurement itself, not an override
+    monkeypatch.setenv("GANUTILS_RUNS", str(tmp_path / "fresh"))  # not the session's record (conftest.py)
     speedup = device.bf16_speedup()
     assert (speedup >= device.BF16_MIN_SPEEDUP) == (device.resolve_precision("auto") == "bf16")
+    assert (tmp_path / "fresh" / "precision.json").exists()  # measured here, in the fresh cache
 
 
 def test_runs_and_published_models_record_the_machine(tmp_path):
