@@ -10,6 +10,8 @@ import nbformat
 import papermill
 import pytest
 import yaml
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NBVAL = ROOT / "tests" / "nbval"
@@ -59,16 +61,34 @@ BAD_PARAMETERS = {
 
 # Every chapter checks its parameters in one call right after its imports (`experiments.start_chapter`): an
 # unknown name stops each chapter before any work; a bad value, checked by the same call, is shown on one.
-@pytest.mark.parametrize("chapter,case", [(chapter, "unknown name") for chapter in CHAPTERS]
-                         + [(CHAPTERS[0], "bad profile")])
-def test_bad_parameters_fail_before_any_work(chapter, case, tmp_path):
-    parameters, message = BAD_PARAMETERS[case]
-    source = tmp_path / f"{chapter}.ipynb"
-    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{chapter}.py"), source)
+def test_a_bad_parameter_value_fails_before_any_work_in_a_kernel(tmp_path):
+    """As a reader's papermill run meets it: in a Jupyter kernel, whose own names (In, Out, get_ipython...)
+    must not be taken for unknown parameters on the way to the bad value."""
+    parameters, message = BAD_PARAMETERS["bad profile"]
+    source = tmp_path / f"{CHAPTERS[0]}.ipynb"
+    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{CHAPTERS[0]}.py"), source)
     with pytest.raises(papermill.PapermillExecutionError, match=message):
         papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters=parameters,
                                    cwd=str(ROOT / "notebooks"), progress_bar=False, kernel_name="python3")
     assert not any(tmp_path.glob("runs/*/manifest.json"))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_stops_on_an_unknown_parameter_before_any_work(chapter, tmp_path, monkeypatch, isolated_runs):
+    """Every chapter, with papermill's injected cell, executed in this process up to its parameter check:
+    no kernel to start for each (a kernel's run is the test above)."""
+    parameters, message = BAD_PARAMETERS["unknown name"]
+    source = tmp_path / f"{chapter}.ipynb"
+    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{chapter}.py"), source)
+    notebook = parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name="python3", language="python")
+    cells = [c.source for c in notebook.cells if c.cell_type == "code"]
+    check = next(i for i, source in enumerate(cells) if "experiments.start_chapter(globals())" in source)
+    monkeypatch.chdir(ROOT / "notebooks")
+    namespace: dict = {}
+    with pytest.raises(ValueError, match=message):
+        for i, source in enumerate(cells[: check + 1]):
+            exec(compile(source, f"{chapter} cell {i}", "exec"), namespace)
+    assert not any(isolated_runs.glob("*/manifest.json"))
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
