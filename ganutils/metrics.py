@@ -83,25 +83,44 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
 
 
+# KID's kernel matrices of whole sets up to this many entries (128 MiB each in float64) are computed once, and
+# each subset's sums read from them; larger sets are scored subset by subset.
+KID_FULL_KERNEL_MAX = 4096 ** 2
+
+
 def kernel_inception_distance(features_a: torch.Tensor, features_b: torch.Tensor, subsets: int = 100,
                               subset_size: int = 1000, seed: int = 0) -> tuple[float, float]:
     """KID (Binkowski et al. 2018): unbiased MMD^2 with the cubic kernel (x.y/d + 1)^3,
-    averaged over `subsets` random subsets of `subset_size` from each set; (mean, std)."""
+    averaged over `subsets` random subsets of `subset_size` from each set; (mean, std).
+
+    The subsets of small sets overlap heavily (at the smoke profile each holds every sample), so there the
+    kernel matrices of the whole sets are computed once and a subset's kernel sum is w.K.w, with w its 0/1
+    indicator: tens of times less work than three kernel matrices per subset."""
     a, b = features_a.double(), features_b.double()
     m = min(subset_size, len(a), len(b))
     if m < 2:
         raise ValueError("KID needs at least 2 samples in each set")
     d = a.shape[1]
+
+    def kernel(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return (x @ y.T / d + 1) ** 3
+
+    whole = max(len(a), len(b)) ** 2 <= KID_FULL_KERNEL_MAX
+    if whole:
+        k_aa, k_bb, k_ab = kernel(a, a), kernel(b, b), kernel(a, b)
     generator = torch.Generator().manual_seed(seed)
     values = []
     for _ in range(subsets):
-        x = a[torch.randperm(len(a), generator=generator)[:m]]
-        y = b[torch.randperm(len(b), generator=generator)[:m]]
-        k_xx, k_yy, k_xy = ((x @ x.T / d + 1) ** 3, (y @ y.T / d + 1) ** 3, (x @ y.T / d + 1) ** 3)
-        off = m * (m - 1)
-        mmd = (k_xx.sum() - k_xx.diagonal().sum()) / off + (k_yy.sum() - k_yy.diagonal().sum()) / off \
-            - 2 * k_xy.mean()
-        values.append(float(mmd))
+        i = torch.randperm(len(a), generator=generator)[:m]
+        j = torch.randperm(len(b), generator=generator)[:m]
+        if whole:
+            u, v = torch.zeros(len(a), dtype=a.dtype), torch.zeros(len(b), dtype=b.dtype)
+            u[i], v[j] = 1.0, 1.0
+            xx, yy, xy = u @ k_aa @ u - k_aa.diagonal()[i].sum(), v @ k_bb @ v - k_bb.diagonal()[j].sum(), u @ k_ab @ v
+        else:
+            k_xx, k_yy = kernel(a[i], a[i]), kernel(b[j], b[j])
+            xx, yy, xy = k_xx.sum() - k_xx.diagonal().sum(), k_yy.sum() - k_yy.diagonal().sum(), kernel(a[i], b[j]).sum()
+        values.append(float((xx + yy) / (m * (m - 1)) - 2 * xy / m**2))
     return float(np.mean(values)), float(np.std(values))
 
 

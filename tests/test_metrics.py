@@ -85,6 +85,17 @@ def test_kid_and_fid_agree_with_torchmetrics():
     assert ours == pytest.approx(float(kid.compute()[0]), rel=1e-3)
 
 
+def test_kid_from_whole_kernel_matrices_equals_kid_subset_by_subset(monkeypatch):
+    """Small sets read each subset's sums from the whole sets' kernel matrices; large ones compute them per
+    subset: the same subsets, the same number (to rounding)."""
+    g = torch.Generator().manual_seed(3)
+    a, b = torch.randn(1500, 16, generator=g), torch.randn(1200, 16, generator=g) * 1.2 + 0.1
+    whole = metrics.kernel_inception_distance(a, b, subsets=7, subset_size=500, seed=4)
+    monkeypatch.setattr(metrics, "KID_FULL_KERNEL_MAX", 0)
+    by_subset = metrics.kernel_inception_distance(a, b, subsets=7, subset_size=500, seed=4)
+    assert whole == pytest.approx(by_subset, rel=1e-9) and whole[0] > 0 and whole[1] > 0
+
+
 def test_precision_recall_density_coverage_of_a_set_against_itself():
     x = torch.randn(500, 8, generator=torch.Generator().manual_seed(2))
     assert metrics.precision_recall(x, x) == (1.0, 1.0)
