@@ -15,6 +15,8 @@ import numpy as np
 import scipy.linalg
 import torch
 
+from ganutils.io import digest
+
 
 def class_shares(logits: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
     """Fraction of samples the classifier assigns to each class."""
@@ -83,9 +85,10 @@ def frechet_distance(features_a: torch.Tensor, features_b: torch.Tensor) -> floa
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
 
 
-# KID's kernel matrices of whole sets up to this many entries (128 MiB each in float64) are computed once, and
-# each subset's sums read from them; larger sets are scored subset by subset.
+# KID's kernel matrix of two whole sets with at most this many entries (128 MiB in float64) is computed once,
+# and each subset's kernel sum read from it; a larger pair of sets is computed subset by subset.
 KID_FULL_KERNEL_MAX = 4096 ** 2
+_REFERENCE_SUMS: dict[tuple, list[float]] = {}  # the first set's own kernel sums per subset, for the next model
 
 
 def kernel_inception_distance(features_a: torch.Tensor, features_b: torch.Tensor, subsets: int = 100,
@@ -93,34 +96,40 @@ def kernel_inception_distance(features_a: torch.Tensor, features_b: torch.Tensor
     """KID (Binkowski et al. 2018): unbiased MMD^2 with the cubic kernel (x.y/d + 1)^3,
     averaged over `subsets` random subsets of `subset_size` from each set; (mean, std).
 
-    The subsets of small sets overlap heavily (at the smoke profile each holds every sample), so there the
-    kernel matrices of the whole sets are computed once and a subset's kernel sum is w.K.w, with w its 0/1
-    indicator: tens of times less work than three kernel matrices per subset."""
+    Pass the reference (real) features as `features_a`: scoring many models against one reference, its
+    own subsets' kernel sums are the same each time (same seed and sizes) and are computed once. The
+    subsets of a small set overlap heavily (1,000 generated samples give subsets of all 1,000), so there
+    the kernel matrix of the whole sets is computed once and a subset's kernel sum is u.K.v, with u and v
+    the subsets' 0/1 indicators."""
     a, b = features_a.double(), features_b.double()
     m = min(subset_size, len(a), len(b))
     if m < 2:
         raise ValueError("KID needs at least 2 samples in each set")
     d = a.shape[1]
+    whole: dict[str, torch.Tensor] = {}
 
-    def kernel(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        return (x @ y.T / d + 1) ** 3
+    def kernel_sum(pair: str, p: torch.Tensor, i: torch.Tensor, q: torch.Tensor, j: torch.Tensor) -> float:
+        """The sum of k(p_s, q_t) over s in i and t in j, without the diagonal for a set with itself."""
+        diagonal = p is q
+        if len(p) * len(q) > KID_FULL_KERNEL_MAX:
+            k = (p[i] @ q[j].T / d + 1) ** 3
+            return float(k.sum() - (k.diagonal().sum() if diagonal else 0))
+        if pair not in whole:
+            whole[pair] = (p @ q.T / d + 1) ** 3
+        u, v = torch.zeros(len(p), dtype=p.dtype), torch.zeros(len(q), dtype=q.dtype)
+        u[i], v[j] = 1.0, 1.0
+        return float(u @ whole[pair] @ v - (whole[pair].diagonal()[i].sum() if diagonal else 0))
 
-    whole = max(len(a), len(b)) ** 2 <= KID_FULL_KERNEL_MAX
-    if whole:
-        k_aa, k_bb, k_ab = kernel(a, a), kernel(b, b), kernel(a, b)
     generator = torch.Generator().manual_seed(seed)
-    values = []
-    for _ in range(subsets):
-        i = torch.randperm(len(a), generator=generator)[:m]
-        j = torch.randperm(len(b), generator=generator)[:m]
-        if whole:
-            u, v = torch.zeros(len(a), dtype=a.dtype), torch.zeros(len(b), dtype=b.dtype)
-            u[i], v[j] = 1.0, 1.0
-            xx, yy, xy = u @ k_aa @ u - k_aa.diagonal()[i].sum(), v @ k_bb @ v - k_bb.diagonal()[j].sum(), u @ k_ab @ v
-        else:
-            k_xx, k_yy = kernel(a[i], a[i]), kernel(b[j], b[j])
-            xx, yy, xy = k_xx.sum() - k_xx.diagonal().sum(), k_yy.sum() - k_yy.diagonal().sum(), kernel(a[i], b[j]).sum()
-        values.append(float((xx + yy) / (m * (m - 1)) - 2 * xy / m**2))
+    draws = [(torch.randperm(len(a), generator=generator)[:m], torch.randperm(len(b), generator=generator)[:m])
+             for _ in range(subsets)]
+    key = (digest(a), len(b), m, subsets, seed)  # a's subsets depend on len(b): both come from one generator
+    if key not in _REFERENCE_SUMS:
+        if len(_REFERENCE_SUMS) >= 32:
+            _REFERENCE_SUMS.clear()
+        _REFERENCE_SUMS[key] = [kernel_sum("aa", a, i, a, i) for i, _ in draws]
+    values = [(xx + kernel_sum("bb", b, j, b, j)) / (m * (m - 1)) - 2 * kernel_sum("ab", a, i, b, j) / m**2
+              for xx, (i, j) in zip(_REFERENCE_SUMS[key], draws)]
     return float(np.mean(values)), float(np.std(values))
 
 

@@ -85,15 +85,33 @@ def test_kid_and_fid_agree_with_torchmetrics():
     assert ours == pytest.approx(float(kid.compute()[0]), rel=1e-3)
 
 
-def test_kid_from_whole_kernel_matrices_equals_kid_subset_by_subset(monkeypatch):
-    """Small sets read each subset's sums from the whole sets' kernel matrices; large ones compute them per
-    subset: the same subsets, the same number (to rounding)."""
+@pytest.mark.parametrize("limit", [0, 1200 ** 2])  # every kernel per subset / only the large set's
+def test_kid_from_whole_kernel_matrices_equals_kid_subset_by_subset(monkeypatch, limit):
+    """Small sets read each subset's kernel sums from the whole sets' kernel matrix; larger ones compute them
+    per subset: the same subsets, the same number (to rounding)."""
     g = torch.Generator().manual_seed(3)
-    a, b = torch.randn(1500, 16, generator=g), torch.randn(1200, 16, generator=g) * 1.2 + 0.1
+    a, b = torch.randn(1500, 16, generator=g), torch.randn(700, 16, generator=g) * 1.2 + 0.1
     whole = metrics.kernel_inception_distance(a, b, subsets=7, subset_size=500, seed=4)
-    monkeypatch.setattr(metrics, "KID_FULL_KERNEL_MAX", 0)
+    monkeypatch.setattr(metrics, "KID_FULL_KERNEL_MAX", limit)
+    monkeypatch.setattr(metrics, "_REFERENCE_SUMS", {})  # the reference's sums computed again, the other way
     by_subset = metrics.kernel_inception_distance(a, b, subsets=7, subset_size=500, seed=4)
     assert whole == pytest.approx(by_subset, rel=1e-9) and whole[0] > 0 and whole[1] > 0
+
+
+def test_kid_reuses_a_reference_only_when_it_is_the_same(monkeypatch):
+    """The reference's own kernel sums are kept for the next model scored against it, never for another
+    reference (a changed value), another sample count or another seed."""
+    g = torch.Generator().manual_seed(5)
+    a, b, c = torch.randn(800, 8, generator=g), torch.randn(300, 8, generator=g), torch.randn(300, 8, generator=g) + 0.2
+    changed = a.clone()
+    changed[0, 0] += 1.0
+    cases = [(a, b, 0), (a, c, 0), (changed, c, 0), (a, c[:250], 0), (a, c, 1)]
+    kept = [metrics.kernel_inception_distance(x, y, subsets=5, subset_size=200, seed=s) for x, y, s in cases]
+    fresh = []
+    for x, y, s in cases:
+        monkeypatch.setattr(metrics, "_REFERENCE_SUMS", {})
+        fresh.append(metrics.kernel_inception_distance(x, y, subsets=5, subset_size=200, seed=s))
+    assert kept == fresh and len(set(kept)) == len(cases)
 
 
 def test_precision_recall_density_coverage_of_a_set_against_itself():
