@@ -59,16 +59,21 @@ BAD_PARAMETERS = {
 }
 
 
+def _chapter_ipynb(chapter: str, directory: Path) -> Path:
+    """The chapter's .py source as an unexecuted .ipynb in `directory`, for papermill."""
+    path = directory / f"{chapter}.ipynb"
+    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{chapter}.py"), path)
+    return path
+
+
 # Every chapter checks its parameters in one call right after its imports (`experiments.start_chapter`): an
 # unknown name stops each chapter before any work; a bad value, checked by the same call, is shown on one.
 def test_a_bad_parameter_value_fails_before_any_work_in_a_kernel(tmp_path):
     """As a reader's papermill run meets it: in a Jupyter kernel, whose own names (In, Out, get_ipython...)
     must not be taken for unknown parameters on the way to the bad value."""
     parameters, message = BAD_PARAMETERS["bad profile"]
-    source = tmp_path / f"{CHAPTERS[0]}.ipynb"
-    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{CHAPTERS[0]}.py"), source)
     with pytest.raises(papermill.PapermillExecutionError, match=message):
-        papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), parameters=parameters,
+        papermill.execute_notebook(str(_chapter_ipynb(CHAPTERS[0], tmp_path)), str(tmp_path / "out.ipynb"), parameters=parameters,
                                    cwd=str(ROOT / "notebooks"), progress_bar=False, kernel_name="python3")
     assert not any(tmp_path.glob("runs/*/manifest.json"))
 
@@ -78,16 +83,15 @@ def test_every_chapter_stops_on_an_unknown_parameter_before_any_work(chapter, tm
     """Every chapter, with papermill's injected cell, executed in this process up to its parameter check:
     no kernel to start for each (a kernel's run is the test above)."""
     parameters, message = BAD_PARAMETERS["unknown name"]
-    source = tmp_path / f"{chapter}.ipynb"
-    nbformat.write(jupytext.read(ROOT / "notebooks" / f"{chapter}.py"), source)
-    notebook = parameterize_notebook(load_notebook_node(str(source)), parameters, kernel_name="python3", language="python")
+    notebook = parameterize_notebook(load_notebook_node(str(_chapter_ipynb(chapter, tmp_path))), parameters,
+                                     kernel_name="python3", language="python")
     cells = [c.source for c in notebook.cells if c.cell_type == "code"]
-    check = next(i for i, source in enumerate(cells) if "experiments.start_chapter(globals())" in source)
+    check = next(i for i, code in enumerate(cells) if "experiments.start_chapter(globals())" in code)
     monkeypatch.chdir(ROOT / "notebooks")
     namespace: dict = {}
     with pytest.raises(ValueError, match=message):
-        for i, source in enumerate(cells[: check + 1]):
-            exec(compile(source, f"{chapter} cell {i}", "exec"), namespace)
+        for i, code in enumerate(cells[: check + 1]):
+            exec(compile(code, f"{chapter} cell {i}", "exec"), namespace)
     assert not any(isolated_runs.glob("*/manifest.json"))
 
 
