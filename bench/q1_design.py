@@ -31,6 +31,13 @@ def candidates(epochs: int, seed: int) -> dict:
         "+ InfoGAN code (10)": combined.replace(codes=10),
         "+ D double width": combined.replace(width_d=2 * combined.width_d),
         "+ InfoGAN code + D double width": combined.replace(codes=10, width_d=2 * combined.width_d),
+        "+ D depth 1": combined.replace(depth_d=1),
+        "+ G and D depth 1": combined.replace(depth_g=1, depth_d=1),
+        "+ R1 (gamma 1)": combined.replace(r1=1.0),
+        "+ R1 (gamma 10)": combined.replace(r1=10.0),
+        "+ minibatch std": combined.replace(minibatch_std=True),
+        **{f"+ self-conditioning ({k} clusters)": combined.replace(clusters=k, conditioning="projection")
+           for k in (10, 20, 50)},
     }
 
 

@@ -139,6 +139,19 @@ def subset_per_class(y: torch.Tensor, n_per_class: int, seed: int, n_classes: in
     return torch.cat(chosen).sort().values
 
 
+def pixel_clusters(x: torch.Tensor, k: int, seed: int = 0) -> torch.Tensor:
+    """Cluster ids (int64, 0..k-1) of images by k-means on their first 50 principal components: the
+    labels a self-conditioned GAN learns from (Liu et al. 2020) in place of the digits it is never told.
+    Pixel clusters, not the classifier's features, because that classifier was trained on the labels."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+
+    if not 2 <= k <= len(x):
+        raise ValueError(f"k must lie in 2..{len(x)}, got {k}")
+    components = PCA(min(50, len(x)), random_state=seed).fit_transform(x.flatten(1).float().cpu().numpy())
+    return torch.as_tensor(KMeans(k, n_init=3, random_state=seed).fit(components).labels_, dtype=torch.long)
+
+
 def training_sample(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """`n` training images and their labels, drawn without replacement by `seed`.
 

@@ -14,6 +14,16 @@ capacity ratios), `depth` (extra 3x3 conv blocks at 14x14 for depth ratios),
 `classify=True` gives D a second head that predicts the class from its
 features, the auxiliary classifier of AC-GAN (Odena et al. 2017).
 
+`clusters=k` (unconditional models) is self-conditioning (Liu et al. 2020): the training
+images' k-means clusters (`data.pixel_clusters`) stand in for labels that are never given.
+G reads its cluster from its own noise, with the clusters' shares in the data (stored with
+its weights, so a published generator draws them unaided), and sees it one-hot beside z;
+D is conditioned on the cluster of each image as a class-conditional D is on its label.
+
+`minibatch_std=True` appends to D's last feature map one more channel holding the
+standard deviation of those features across the batch (Karras et al. 2018): a batch of
+near-identical fakes is then visible to D from any one of its images.
+
 `codes=k` (unconditional models) is InfoGAN's categorical latent code (Chen et al.
 2016): G reads a code c in 0..k-1 from its own noise (`latent_code`, uniform over the
 k values) and sees it one-hot beside z; D gets a head Q that predicts c from an image.
@@ -25,7 +35,7 @@ Shapes (w = width):
   G: z (+ one-hot y) -> Linear -> 2w x 7 x 7 -> ConvT -> w x 14 x 14 -> [depth x Conv3x3]
      -> ConvT -> 1 x 28 x 28, tanh
   D: x (+ label maps) -> Conv -> w x 14 x 14 -> [depth x Conv3x3] -> Conv -> 2w x 7 x 7
-     -> Linear -> logit (+ projection term)
+     [+ 1 minibatch-std channel] -> Linear -> logit (+ projection term)
   C (the digit classifier every metric looks through, not part of a GAN): two VGG blocks
      (2 x Conv3x3, BN, ReLU, MaxPool) -> 128-d features -> Linear -> 10 logits
 """
@@ -41,10 +51,14 @@ CONDITIONINGS = ("concat", "projection", "cbn")
 FEATURES = 128  # width of the classifier's penultimate layer: the feature space of FID, KID and the embeddings
 
 
-def latent_code(z: torch.Tensor, codes: int) -> torch.Tensor:
-    """The categorical code an InfoGAN generator reads from its noise: the quantile bucket of z[:, 0]
-    (uniform over 0..codes-1 for z ~ N(0, I)), so that the generator stays a function of z alone."""
-    return (torch.special.ndtr(z[:, 0].float()) * codes).long().clamp_(0, codes - 1)
+def latent_code(z: torch.Tensor, codes: int, cdf: torch.Tensor | None = None) -> torch.Tensor:
+    """The categorical code a generator reads from its noise: the quantile bucket of z[:, 0], uniform
+    over 0..codes-1 for z ~ N(0, I), or distributed as the shares whose cumulative sums are `cdf`; so
+    that the generator stays a function of z alone."""
+    u = torch.special.ndtr(z[:, 0].float())
+    if cdf is None:
+        return (u * codes).long().clamp_(0, codes - 1)
+    return torch.searchsorted(cdf.to(u), u, right=True).clamp_(0, codes - 1)
 
 
 class VirtualBatchNorm(nn.Module):
@@ -112,10 +126,10 @@ def _check(norm: str, conditioning: str = "concat") -> None:
         raise ValueError(f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}")
 
 
-def _check_codes(codes: int, n_classes: int) -> None:
-    if codes and (n_classes or codes < 2):
-        raise ValueError(f"codes (an InfoGAN code) must be 0 or at least 2, and only without n_classes; "
-                         f"got codes={codes}, n_classes={n_classes}")
+def _check_codes(codes: int, labels: int) -> None:
+    if codes and (labels or codes < 2):
+        raise ValueError(f"a latent code or clusters must number 0 or at least 2, and only without labels or "
+                         f"another code; got {codes} with {labels} labels or codes")
 
 
 def _init_dcgan(module: nn.Module) -> None:
@@ -136,15 +150,20 @@ def _init_dcgan(module: nn.Module) -> None:
 
 class Generator(nn.Module):
     def __init__(self, z_dim: int = 100, width: int = 64, depth: int = 0, norm: str = "batch",
-                 n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat", codes: int = 0):
+                 n_classes: int = 0, n_ref: int = 64, conditioning: str = "concat", codes: int = 0,
+                 clusters: int = 0):
         super().__init__()
         _check(norm, conditioning)
         _check_codes(codes, n_classes)
+        _check_codes(clusters, n_classes + codes)
         self.cbn = bool(n_classes) and conditioning == "cbn"
         if self.cbn and norm != "batch":
             raise ValueError(f"conditioning 'cbn' needs norm 'batch' in the generator, got {norm!r}")
         self.z_dim, self.n_classes, self.norm, self.n_ref, self.codes = z_dim, n_classes, norm, n_ref, codes
-        label_inputs = (n_classes if (n_classes and not self.cbn) else 0) + codes
+        self.clusters = clusters
+        if clusters:  # cumulative shares of the clusters in the data, set by `set_cluster_shares`
+            self.register_buffer("cluster_cdf", torch.linspace(1 / clusters, 1, clusters))
+        label_inputs = (n_classes if (n_classes and not self.cbn) else 0) + codes + clusters
         norm_classes = n_classes if self.cbn else 0
         self.project = nn.Linear(z_dim + label_inputs, 2 * width * 7 * 7, bias=norm == "none")
         self.project_norm = _norm(norm, 2 * width, n_ref, n_classes=norm_classes)
@@ -160,6 +179,17 @@ class Generator(nn.Module):
             self.register_buffer("y_ref", torch.arange(n_ref) % max(n_classes, 1))
         _init_dcgan(self)
 
+    def set_cluster_shares(self, shares: torch.Tensor) -> None:
+        self.cluster_cdf.copy_(shares.double().cumsum(0).div(shares.sum()).float())
+
+    def code(self, z: torch.Tensor) -> torch.Tensor | None:
+        """The category G reads from `z`: its InfoGAN code or its cluster; None when it reads neither."""
+        if self.codes:
+            return latent_code(z, self.codes)
+        if self.clusters:
+            return latent_code(z, self.clusters, self.cluster_cdf)
+        return None
+
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if self.norm == "virtual":
             z = torch.cat([self.z_ref.to(z.dtype), z])
@@ -169,8 +199,8 @@ class Generator(nn.Module):
                 raise ValueError("this generator is class-conditional: pass labels y")
             if not self.cbn:
                 z = torch.cat([z, F.one_hot(y, self.n_classes).to(z.dtype)], 1)
-        if self.codes:
-            z = torch.cat([z, F.one_hot(latent_code(z, self.codes), self.codes).to(z.dtype)], 1)
+        if self.codes or self.clusters:
+            z = torch.cat([z, F.one_hot(self.code(z), self.codes or self.clusters).to(z.dtype)], 1)
 
         def norm(layer: nn.Module, h: torch.Tensor) -> torch.Tensor:
             return layer(h, y) if self.cbn else layer(h)
@@ -186,9 +216,12 @@ class Generator(nn.Module):
 
 class Discriminator(nn.Module):
     def __init__(self, width: int = 64, depth: int = 0, norm: str = "batch", n_classes: int = 0,
-                 conditioning: str = "concat", n_ref: int = 64, classify: bool = False, codes: int = 0):
+                 conditioning: str = "concat", n_ref: int = 64, classify: bool = False, codes: int = 0,
+                 minibatch_std: bool = False):
         super().__init__()
         _check(norm, conditioning)
+        if minibatch_std and norm == "virtual":
+            raise ValueError("minibatch_std couples the examples of a batch, which norm 'virtual' exists to avoid")
         if classify and not n_classes:
             raise ValueError("classify=True (an auxiliary class head) needs n_classes > 0")
         _check_codes(codes, n_classes)
@@ -199,12 +232,14 @@ class Discriminator(nn.Module):
         self.block_norms = nn.ModuleList(_norm(norm, width, n_ref) for _ in range(depth))
         self.conv2 = nn.Conv2d(width, 2 * width, 4, 2, 1, bias=norm == "none")
         self.conv2_norm = _norm(norm, 2 * width, n_ref)
-        self.head = nn.Linear(2 * width * 7 * 7, 1)
+        self.minibatch_std = minibatch_std
+        features = (2 * width + minibatch_std) * 7 * 7
+        self.head = nn.Linear(features, 1)
         self.projection = bool(n_classes) and conditioning in ("projection", "cbn")
         if self.projection:
-            self.embed = nn.Embedding(n_classes, 2 * width * 7 * 7)
+            self.embed = nn.Embedding(n_classes, features)
         # AC-GAN's class head, or InfoGAN's Q head that predicts G's latent code
-        self.classifier = nn.Linear(2 * width * 7 * 7, n_classes or codes) if classify or codes else None
+        self.classifier = nn.Linear(features, n_classes or codes) if classify or codes else None
         if norm == "virtual":  # filled with real images by `set_reference` before training
             self.register_buffer("x_ref", torch.zeros(n_ref, 1, 28, 28))
             self.register_buffer("y_ref", torch.zeros(n_ref, dtype=torch.long))
@@ -231,7 +266,11 @@ class Discriminator(nn.Module):
         h = F.leaky_relu(self.conv1(x), 0.2)
         for conv, norm in zip(self.blocks, self.block_norms):
             h = F.leaky_relu(norm(conv(h)), 0.2)
-        h = F.leaky_relu(self.conv2_norm(self.conv2(h)), 0.2).flatten(1)
+        h = F.leaky_relu(self.conv2_norm(self.conv2(h)), 0.2)
+        if self.minibatch_std:
+            spread = (h.float().var(0, unbiased=False) + 1e-8).sqrt().mean()
+            h = torch.cat([h, spread.to(h.dtype).expand(len(h), 1, *h.shape[2:])], 1)
+        h = h.flatten(1)
         out = self.head(h).squeeze(1)
         if self.projection:
             out = out + (self.embed(y) * h).sum(1)

@@ -14,6 +14,13 @@ Losses (logits l, sigma the logistic function, softplus(t) = log(1 + e^t)):
 `ema > 0` also keeps an exponential moving average of G's weights (decay `ema` per G
 step, as in Karras et al. 2018 and Yazici et al. 2019); it does not change training,
 and the run publishes the averaged generator with the raw one kept beside it.
+Self-conditioning (unconditional models, `clusters` = k > 0): the training images' k-means clusters
+(`data.pixel_clusters`) replace the labels no unconditional model may see; G reads a cluster from its noise
+with the clusters' shares, and D is conditioned on each image's cluster by `conditioning` as on a label.
+
+`r1 = gamma > 0` adds to D's loss the R1 penalty gamma/2 * E ||grad_x D(x)||^2 on real images (Mescheder
+et al. 2018): it damps D's slope on the data, the oscillation that keeps a GAN from settling.
+`minibatch_std=True` gives D the spread of its features across the batch (`models.Discriminator`).
 `snapshots=True` keeps the generator after every recorded epoch (`sample_epochs`), so that a
 chapter can follow FID over training and see where more epochs stop helping.
 
@@ -42,7 +49,7 @@ from tqdm import tqdm
 from ganutils import cache
 from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.classifier import ClassifierConfig, train_classifier
-from ganutils.data import batches, load_mnist, subset_per_class
+from ganutils.data import batches, load_mnist, pixel_clusters, subset_per_class
 from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, memory_format, resolve_precision
 from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator, latent_code
 
@@ -107,6 +114,9 @@ class GanConfig:
     codes: int = field(default=0, metadata=_ADDED)  # categories of an InfoGAN latent code; 0 = none
     code_weight: float = field(default=1.0, metadata=_ADDED)
     ema: float = field(default=0.0, metadata=_ADDED)  # decay of G's weight average; 0 = none
+    clusters: int = field(default=0, metadata=_ADDED)  # k-means clusters of a self-conditioned GAN; 0 = none
+    r1: float = field(default=0.0, metadata=_ADDED)  # weight gamma of D's R1 penalty; 0 = none
+    minibatch_std: bool = field(default=False, metadata=_ADDED)  # D sees its features' spread over the batch
     snapshots: bool = field(default=False, metadata=_KEPT)  # keep G after every recorded epoch (learning curves)
 
     def __post_init__(self) -> None:
@@ -137,6 +147,11 @@ class GanConfig:
         _require(isinstance(self.ema, (int, float)) and 0 <= self.ema < 1, "ema", self.ema,
                  "a decay in [0, 1) (0 = no weight average)")
         _require(isinstance(self.snapshots, bool), "snapshots", self.snapshots, "True or False")
+        _require(isinstance(self.r1, (int, float)) and not isinstance(self.r1, bool) and 0 <= self.r1 <= 1000, "r1",
+                 self.r1, "a weight in [0, 1000] (0 = no R1 penalty)")
+        _require(isinstance(self.minibatch_std, bool), "minibatch_std", self.minibatch_std, "True or False")
+        _require(not (self.minibatch_std and self.norm_d == "virtual"), "minibatch_std", self.minibatch_std,
+                 "False when norm_d is 'virtual' (virtual BN keeps an example's output free of its batch)")
         _require(self.class_loss in CLASS_LOSSES, "class_loss", self.class_loss, f"one of {CLASS_LOSSES}")
         _require(self.class_loss == "none" or self.n_classes, "class_loss", self.class_loss,
                  "'none' for an unconditional GAN (n_classes=0)")
@@ -146,6 +161,13 @@ class GanConfig:
                  and self.codes != 1, "codes", self.codes, "0 (no code) or an integer in 2..100")
         _require(not (self.codes and self.n_classes), "codes", self.codes,
                  "0 for a class-conditional GAN (an InfoGAN code replaces labels; it does not add to them)")
+        _require(isinstance(self.clusters, int) and not isinstance(self.clusters, bool)
+                 and self.clusters in range(0, 101) and self.clusters != 1, "clusters", self.clusters,
+                 "0 (none) or an integer in 2..100")
+        _require(not (self.clusters and (self.n_classes or self.codes)), "clusters", self.clusters,
+                 "0 for a class-conditional GAN or one with an InfoGAN code (clusters stand in for labels)")
+        _require(not (self.clusters and self.conditioning == "cbn"), "conditioning", self.conditioning,
+                 "'concat' or 'projection' with clusters (the generator reads its cluster from its noise)")
         _require(isinstance(self.code_weight, (int, float)) and 0 < self.code_weight <= 100, "code_weight",
                  self.code_weight, "a weight in (0, 100]")
         frozen = self.class_loss == "frozen"
@@ -163,13 +185,15 @@ class GanConfig:
         kwargs = dict(z_dim=self.z_dim, width=self.width_g, depth=self.depth_g, norm=self.norm_g, n_classes=self.n_classes)
         if self.n_classes and self.conditioning == "cbn":
             kwargs["conditioning"] = "cbn"
-        if self.codes:  # only when set: packages published before the option existed stay as they were
-            kwargs["codes"] = self.codes
+        for option in ("codes", "clusters"):  # only when set: packages published before the option stay as they were
+            if getattr(self, option):
+                kwargs[option] = getattr(self, option)
         return kwargs
 
     def discriminator_kwargs(self) -> dict:
-        return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes,
-                    conditioning=self.conditioning, classify=self.class_loss == "auxiliary", codes=self.codes)
+        return dict(width=self.width_d, depth=self.depth_d, norm=self.norm_d, n_classes=self.n_classes or self.clusters,
+                    conditioning=self.conditioning, classify=self.class_loss == "auxiliary", codes=self.codes,
+                    minibatch_std=self.minibatch_std)
 
 
 @dataclass
@@ -214,6 +238,12 @@ def d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: flo
     return real + fake
 
 
+def r1_penalty(logits_real: torch.Tensor, x_real: torch.Tensor) -> torch.Tensor:
+    """E ||grad_x D(x)||^2 over the batch, differentiable (for D's update); `x_real` must require grad."""
+    (grad,) = torch.autograd.grad(logits_real.float().sum(), x_real, create_graph=True)
+    return grad.float().square().flatten(1).sum(1).mean()
+
+
 def to_uint8(x: torch.Tensor) -> torch.Tensor:
     return ((x.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
 
@@ -246,6 +276,10 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     mean D(G(z))) as a tensor without a host sync, or None when no generator step was taken."""
     auxiliary = config.class_loss == "auxiliary"
     code = latent_code(z, config.codes) if config.codes else None
+    if config.clusters:
+        y_fake = G.code(z)
+    if config.r1:
+        x_real = x_real.detach().requires_grad_(True)
     with autocast(x_real.device, config.precision):
         with torch.set_grad_enabled(g_step):
             fake = G(z, y_fake)
@@ -263,6 +297,8 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
                                                      + F.cross_entropy(classes_fake.float(), y_fake))
         if code is not None:
             loss_d = loss_d + config.code_weight * F.cross_entropy(codes_fake.float(), code)
+        if config.r1:
+            loss_d = loss_d + config.r1 / 2 * r1_penalty(logits_real, x_real)
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
@@ -324,13 +360,18 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
     if config.n_per_class is not None:
         keep = subset_per_class(y, config.n_per_class, seed=config.seed)
         x, y = x[keep], y[keep]
+    if config.clusters:  # the digits' labels are never seen: the clusters take their place
+        y = pixel_clusters(x, config.clusters, seed=config.seed)
     if len(x) < config.batch_size:
         raise ConfigError(f"batch_size={config.batch_size} exceeds the {len(x)} training images")
     layout = memory_format(config.precision)
     x, y = x.to(device, memory_format=layout), y.to(device)
 
     torch.manual_seed(config.seed)
-    G = Generator(**config.generator_kwargs()).to(device, memory_format=layout)
+    G = Generator(**config.generator_kwargs())
+    if config.clusters:
+        G.set_cluster_shares(torch.bincount(y, minlength=config.clusters))
+    G = G.to(device, memory_format=layout)
     D = Discriminator(**config.discriminator_kwargs()).to(device, memory_format=layout)
     rng = torch.Generator().manual_seed(config.seed)  # shuffling, noise and fake labels
     ref = torch.randperm(len(x), generator=rng)[: D.n_ref].to(device)
@@ -375,7 +416,7 @@ def _train(config: GanConfig, directory, progress: bool) -> dict:
             z = torch.randn(config.batch_size, config.z_dim, generator=rng).to(device)
             y_fake = _fake_labels(config, config.batch_size, rng)
             d_steps_done = epoch * steps_per_epoch + step + 1  # counted across epochs: G steps never skip a boundary
-            stats = gan_step(G, D, opt_g, opt_d, config, x_real, y_real if config.n_classes else None, z,
+            stats = gan_step(G, D, opt_g, opt_d, config, x_real, y_real if config.n_classes or config.clusters else None, z,
                              None if y_fake is None else y_fake.to(device), g_step=d_steps_done % config.d_steps == 0,
                              classifier=classifier)
             if stats is not None:

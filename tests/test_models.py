@@ -75,6 +75,22 @@ def test_vbn_has_no_leakage_across_the_batch():
     assert torch.allclose(D(x)[:1], D(x[:1]), atol=1e-6)
 
 
+def test_minibatch_std_lets_d_see_the_rest_of_its_batch():
+    """Without normalisation each image's logit is its own; with the minibatch-std channel it also reads the
+    batch's spread, so a batch of copies of one image scores that image otherwise than a varied batch does."""
+    torch.manual_seed(0)
+    plain, spread = Discriminator(width=8, norm="none"), Discriminator(width=8, norm="none", minibatch_std=True)
+    x = torch.randn(6, 1, 28, 28)
+    copies = x[:1].expand(6, -1, -1, -1)
+    assert torch.allclose(plain(x)[0], plain(copies)[0], atol=1e-6)
+    with torch.no_grad():
+        spread.head.weight[:, -7 * 7 :] = 1.0  # the spread channel's weights, visible above DCGAN's small init
+    assert spread(x)[0] - spread(copies)[0] > 1e-3  # copies have no spread; varied images a positive one
+    assert n_parameters(spread) - n_parameters(plain) == 7 * 7  # the head's weights for the one extra channel
+    with pytest.raises(ValueError, match="minibatch_std couples the examples"):
+        Discriminator(width=8, norm="virtual", minibatch_std=True)
+
+
 def test_vbn_reference_batch_is_fixed_and_saved():
     G = Generator(width=8, norm="virtual", n_ref=8)
     assert "z_ref" in G.state_dict()
@@ -139,3 +155,21 @@ def test_infogan_code_is_uniform_read_from_the_noise_and_steers_the_generator():
             Generator(width=8, **bad)
         with pytest.raises(ValueError, match="codes"):
             Discriminator(width=8, **bad)
+
+
+def test_a_self_conditioned_generator_draws_its_cluster_from_the_noise_with_the_data_shares():
+    """The cluster shares travel with the weights, so a published generator needs no labels: its
+    clusters come out of its own noise as often as they occur in the training images."""
+    from ganutils.artifacts import generator_from_package, package
+    shares = torch.tensor([0.5, 0.3, 0.15, 0.05])
+    G = Generator(width=8, clusters=4)
+    G.set_cluster_shares(shares * 60)  # counts or shares: normalised either way
+    z = torch.randn(40_000, 100, generator=torch.Generator().manual_seed(0))
+    drawn = torch.bincount(G.code(z), minlength=4) / len(z)
+    assert (drawn - shares).abs().max() < 0.01
+    loaded = generator_from_package(package("generator", G, dict(width=8, clusters=4)))
+    assert not loaded.conditional and torch.equal(loaded.model.code(z), G.code(z))
+    assert G.project.in_features == 104 and loaded.generate(n=3, seed=1).shape == (3, 1, 28, 28)
+    for bad in (dict(clusters=1), dict(clusters=4, n_classes=10), dict(clusters=4, codes=10)):
+        with pytest.raises(ValueError, match="clusters"):
+            Generator(width=8, **bad)

@@ -1,3 +1,4 @@
+import copy
 import dataclasses
 import math
 import warnings
@@ -6,12 +7,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganutils import cache
+from ganutils import cache, data
 from ganutils.cache import DamagedFileWarning
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator, latent_code
-from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, train
+from ganutils.train import ConfigError, GanConfig, d_loss, g_loss, gan_step, r1_penalty, train
 
 TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, seed=3)
 
@@ -36,6 +37,11 @@ TINY = GanConfig(width_g=8, width_d=8, epochs=2, n_per_class=20, batch_size=32, 
     ("codes", 1, "0 (no code) or an integer in 2..100"),
     ("codes", True, "0 (no code) or an integer in 2..100"),
     ("code_weight", -1.0, "a weight in (0, 100]"),
+    ("clusters", 1, "0 (none) or an integer in 2..100"),
+    ("clusters", 101, "0 (none) or an integer in 2..100"),
+    ("r1", -1.0, "a weight in [0, 1000] (0 = no R1 penalty)"),
+    ("r1", True, "a weight in [0, 1000] (0 = no R1 penalty)"),
+    ("minibatch_std", 1, "True or False"),
 ])
 def test_bad_config_names_parameter_and_allowed_values(field, value, allowed):
     with pytest.raises(ConfigError) as info:
@@ -51,7 +57,8 @@ def test_frozen_class_loss_needs_a_classifier_config():
 def test_added_options_leave_earlier_run_keys_unchanged():
     # the key of a config that does not use the class-loss options is what it was before they existed
     before = {k: v for k, v in dataclasses.asdict(TINY).items()
-              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema", "snapshots", "codes", "code_weight")}
+              if k not in ("class_loss", "class_weight", "frozen_classifier", "ema", "snapshots", "codes", "code_weight",
+                           "r1", "minibatch_std", "clusters")}
     assert cache.config_key(TINY) == cache.config_key(before)
     conditional = TINY.replace(n_classes=10)
     assert cache.config_key(conditional.replace(class_loss="auxiliary")) != cache.config_key(conditional)
@@ -110,6 +117,69 @@ def test_infogan_code_is_learned_by_q_and_used_by_g():
         _, codes = D.eval()(G.eval()(z), with_classes=True)
     assert (codes.argmax(1) == latent_code(z, 10)).float().mean() > 0.3  # chance is 0.1 (measured: 0.48)
     assert GanConfig(codes=10).generator_kwargs()["codes"] == 10 and "codes" not in GanConfig().generator_kwargs()
+
+
+def test_r1_penalty_is_the_squared_input_gradient_of_d():
+    """For a linear D(x) = <w, x> every image's gradient is w, so the penalty is ||w||^2 whatever the batch."""
+    w = torch.randn(1, 28, 28, generator=torch.Generator().manual_seed(0))
+    x = torch.randn(5, 1, 28, 28, requires_grad=True)
+    assert r1_penalty((x * w).flatten(1).sum(1), x).item() == pytest.approx(w.square().sum().item(), rel=1e-5)
+    with pytest.raises(ConfigError, match="minibatch_std=True is not allowed: minibatch_std must be False when norm_d"):
+        GanConfig(norm_d="virtual", minibatch_std=True)
+
+
+def test_r1_adds_gamma_half_its_gradient_to_ds_update():
+    """One D step of the loop with plain SGD (lr 1, so a parameter moves by minus its gradient): with
+    r1 = gamma the step differs from the same step without it by exactly gamma/2 times R1's own gradient,
+    computed here independently (a missing, halved or sign-flipped term fails this)."""
+    config = GanConfig(width_g=8, width_d=8, batch_size=16, norm_d="none", precision="fp32")
+    torch.manual_seed(0)
+    G, D = Generator(**config.generator_kwargs()), Discriminator(**config.discriminator_kwargs())
+    x, z = load_mnist(train=False)[0][:16], torch.randn(16, config.z_dim)
+
+    def d_gradient(gamma: float) -> list[torch.Tensor]:
+        moved = copy.deepcopy(D)
+        gan_step(G, moved, None, torch.optim.SGD(moved.parameters(), lr=1.0), config.replace(r1=gamma), x, None, z,
+                 None, g_step=False)
+        return [before - after for before, after in zip(D.parameters(), moved.parameters())]
+
+    x_grad = x.clone().requires_grad_(True)
+    expected = torch.autograd.grad(50.0 / 2 * r1_penalty(D(x_grad), x_grad), list(D.parameters()), allow_unused=True)
+    expected = [torch.zeros_like(p) if e is None else e for p, e in zip(D.parameters(), expected)]
+    assert max(e.abs().max() for e in expected) > 1e-3  # large enough that a missing term would show
+    for with_r1, without, e in zip(d_gradient(50.0), d_gradient(0.0), expected):
+        torch.testing.assert_close(with_r1 - without, e, atol=1e-5, rtol=1e-3)
+
+
+def test_a_self_conditioned_gan_trains_on_clusters_never_on_digits(monkeypatch):
+    """D sees each real image with its pixel cluster and each fake with the cluster G read from its noise;
+    the published generator is unconditional and carries the training images' cluster shares."""
+    for bad, message in [(dict(n_classes=10), "clusters must be 0 for a class-conditional GAN"),
+                         (dict(codes=10), "clusters must be 0 for a class-conditional GAN or one with an InfoGAN"),
+                         (dict(conditioning="cbn"), "conditioning must be 'concat' or 'projection' with clusters")]:
+        with pytest.raises(ConfigError, match=message):
+            GanConfig(clusters=5, **bad)
+    config = TINY.replace(clusters=5, conditioning="projection", epochs=1)
+    x, y = load_mnist(train=True)
+    subset = x[data.subset_per_class(y, config.n_per_class, seed=config.seed)]
+    clusters = data.pixel_clusters(subset, 5, seed=config.seed)
+    seen = []
+    original = Discriminator.forward
+
+    def recording(self, images, labels=None, with_classes=False):
+        seen.append((images.detach(), labels))
+        return original(self, images, labels, with_classes)
+
+    monkeypatch.setattr(Discriminator, "forward", recording)
+    G = train(config, progress=False).generator
+    monkeypatch.undo()
+    assert not G.conditional
+    shares = torch.bincount(clusters, minlength=5) / len(clusters)
+    assert torch.allclose(G.model.cluster_cdf, shares.cumsum(0), atol=1e-6)
+    real_images, real_labels = seen[0]  # the loop's first D call is on a real batch
+    rows = [int((subset.flatten(1) == image.flatten()).all(1).nonzero()[0]) for image in real_images]
+    assert torch.equal(real_labels.cpu(), clusters[rows])  # the real batch's clusters, not its digits
+    assert seen[1][1] is not None and seen[1][1].max() < 5  # the fakes: clusters too
 
 
 def test_cbn_needs_batch_norm_in_the_generator():
