@@ -25,7 +25,7 @@ et al. 2018): it damps D's slope on the data, the oscillation that keeps a GAN f
 chapter can follow FID over training and see where more epochs stop helping.
 
 An InfoGAN code (unconditional models, `codes` = k > 0, weight mu = code_weight): G reads a categorical
-code c = latent_code(z) in 0..k-1 from its noise, D's head Q predicts it, and both D and G add
+code c = G.code(z) in 0..k-1 from its noise, D's head Q predicts it, and both D and G add
 mu * CE(Q(G(z)), c), the mutual-information bound of Chen et al. 2016 for a uniform categorical code.
 
 A class loss (conditional models only, weight lambda = class_weight, CE = cross-entropy):
@@ -51,7 +51,7 @@ from ganutils.artifacts import SampleGenerator, generator_from_package, package
 from ganutils.classifier import ClassifierConfig, train_classifier
 from ganutils.data import batches, load_mnist, pixel_clusters, subset_per_class
 from ganutils.device import PRECISIONS, autocast, default_device, describe_machine, memory_format, resolve_precision
-from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator, latent_code
+from ganutils.models import CONDITIONINGS, NORMS, Discriminator, Generator
 
 LOSSES = ("nonsaturating", "saturating")
 FROZEN_BATCH = 32
@@ -275,9 +275,9 @@ def gan_step(G: Generator, D: Discriminator, opt_g, opt_d, config: GanConfig, x_
     `classifier` is the frozen C of class_loss="frozen". Returns (loss_d, loss_g, mean D(x),
     mean D(G(z))) as a tensor without a host sync, or None when no generator step was taken."""
     auxiliary = config.class_loss == "auxiliary"
-    code = latent_code(z, config.codes) if config.codes else None
+    code = G.code(z) if config.codes else None  # the InfoGAN code, which D's head Q must read back
     if config.clusters:
-        y_fake = G.code(z)
+        y_fake = G.code(z)  # the cluster G drew, on which D judges its image
     if config.r1:
         x_real = x_real.detach().requires_grad_(True)
     with autocast(x_real.device, config.precision):
