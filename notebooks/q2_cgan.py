@@ -395,7 +395,7 @@ plt.show()
 # {glue:text}`q2_wide_raw_div_mean:.2f` against
 # {glue:text}`q2_raw_div_mean:.2f` at the narrower width. The best of all
 # these generators, {glue:text}`q2_best_name`
-# ({glue:text}`q2_best_success:.2f`% success), is published as
+# ({glue:text}`q2_best_success:.2f`% success on this chapter's samples), is published as
 # `models/cgan.pt` and is the model of Q3-Q5. Against the raw generator of the
 # same run, the weight average {glue:text}`q2_ema_verdict`.
 # The worst run is {glue:text}`q2_worst_name` (FID {glue:text}`q2_worst_fid:.2f`,
@@ -427,8 +427,8 @@ plt.show()
 # *Conditional batch norm.* With no label at G's input, the class acts only
 # through per-class scales and shifts initialised at the identity; at this
 # budget it reaches {glue:text}`q2_success_projection_d_cbn_g:.1f`% success
-# ({glue:text}`q2_verdict_projection_d_cbn_g` against the baseline's seeds). The
-# design is known to work with longer training, which this study did not give it.
+# ({glue:text}`q2_verdict_projection_d_cbn_g` against the baseline's seeds). Whether
+# longer training rescues it, this study did not test.
 #
 # *Balance and capacity.* Success against the baseline's seeds, by the study's
 # one rule (a run outside the seeds' 95% prediction interval differs). Two D

@@ -62,7 +62,8 @@ x_train, y_train = load_mnist(train=True)
 # images against the labels the CGAN was asked for: the digits of as many real
 # training images, so that the samples hold MNIST's own mix of digits. Every
 # metric in this chapter (and Q5) scores these same samples, so the published
-# model has one number per metric. The CGAN scored here is the one Q2 published.
+# model has one number per metric here and in Q5 (Q2 scored it on its own
+# draw of labels and noise, so Q2's figures for it differ slightly). The CGAN scored here is the one Q2 published.
 
 # %% tags=["hide-input"]
 test_logits, test_features = evaluation.classify(classifier, x_test)

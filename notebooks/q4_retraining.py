@@ -271,8 +271,8 @@ print(f"n = {n_key} per digit: real only {real_only.mean():.2f}, {best_strategy}
 # %% [markdown]
 # ## Budget check: is the training budget the limit?
 #
-# At {glue:text}`q4_steps` steps every mix stops near the accuracy of synthetic
-# data alone, whatever the number of real images: a classifier sees
+# At {glue:text}`q4_steps` steps the mixes stay close to the accuracy of
+# synthetic data alone at every number of real images (table A): a classifier sees
 # {glue:text}`q4_steps` × {glue:text}`q4_batch` images, fewer than the synthetic
 # pool holds. The headline comparison is therefore repeated, unchanged but for
 # a budget of {glue:text}`q4_long_steps` steps for every strategy. Both budgets
@@ -443,10 +443,10 @@ pd.DataFrame(own_rows).T.rename_axis("real per digit")
 # makes conditions comparable only if it is large enough for the largest
 # training set.
 #
-# *The spread.* {glue:text}`q4_long_best_strategy` beats real data alone in
+# *The spread.* {glue:text}`q4_long_best_strategy` is higher than real data alone in
 # {glue:text}`q4_long_wins` of {glue:text}`q4_seeds` seeds, each with its own
-# ten digits per class. The spread of real data alone comes from which ten
-# digits a seed draws ({glue:text}`q4_long_spread:.1f` points); pairing by seed
+# ten digits per class. The seed spread (up to {glue:text}`q4_long_spread:.1f`
+# points) comes from which ten digits a seed draws; pairing by seed
 # takes it out of the comparison, since every strategy of a seed sees the
 # same real digits. The gain is capped by what the synthetic digits can
 # teach: synthetic digits alone reach {glue:text}`q4_long_synthetic_only:.1f`%,
@@ -497,7 +497,7 @@ pd.DataFrame(own_rows).T.rename_axis("real per digit")
 # its samples alone {glue:text}`q4_own_100_synthetic_only:.1f`%
 # ({glue:text}`q4_own_100_synthetic_only_verdict`).
 # A GAN cannot add information its training images lack; at best it acts as a
-# learned augmentation of them.
+# learned augmentation of them, and the verdicts above say whether it did even that.
 
 # %% tags=["remove-cell"]
 glue_markdown("q4_rerun", rerun_box("q4_retraining", seeds, [reference_run, *own_runs.values()]))

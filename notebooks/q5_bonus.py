@@ -167,8 +167,8 @@ plt.show()
 # %% [markdown]
 # ## 2. A classification loss in the CGAN
 #
-# Both variants start from the best Q2 design (projection D, one-sided label
-# smoothing, same budget) and add one term, with weight $\lambda = 1$:
+# Both variants start from Q2's projection D + smoothing design (projection D,
+# one-sided label smoothing, same budget) and add one term, with weight $\lambda = 1$:
 #
 # * **AC-GAN head** (Odena et al. 2017). D gets a second linear head $c(x)$ on
 #   its features that predicts the digit. D minimises its GAN loss plus
@@ -445,7 +445,8 @@ summary.xs("mean", axis=1, level=1).round(3)
 # covered by the generated manifold, depends on $n$ by construction. So FIDs
 # are comparable only at equal $n$, and the "ratio to the floor" changes with
 # $n$ too: {glue:text}`q5_fid_ratio_small:.1f` at {glue:text}`q5_n_small`
-# samples, {glue:text}`q5_fid_ratio_large:.1f` at {glue:text}`q5_n_large`.
+# samples, {glue:text}`q5_fid_ratio_large:.1f` at {glue:text}`q5_n_large` (means over
+# draws, so not Q3's single-draw ratio).
 
 # %% tags=["remove-cell"]
 glue_markdown("q5_rerun", rerun_box("q5_bonus", seeds, [classifier_run, judge_run, *class_runs.values()]))
