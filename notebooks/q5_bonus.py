@@ -167,8 +167,8 @@ plt.show()
 # %% [markdown]
 # ## 2. A classification loss in the CGAN
 #
-# Both variants start from Q2's projection D + smoothing design (projection D,
-# one-sided label smoothing, same budget) and add one term, with weight $\lambda = 1$:
+# Both variants start from Q2's projection D + one-sided label smoothing design
+# (same budget) and add one term, with weight $\lambda = 1$:
 #
 # * **AC-GAN head** (Odena et al. 2017). D gets a second linear head $c(x)$ on
 #   its features that predicts the digit. D minimises its GAN loss plus
