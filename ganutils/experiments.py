@@ -46,6 +46,8 @@ DCGAN_BUDGET = {
 # width doubled, keeping the generator after every epoch so that the chapter shows where more epochs stop
 # helping; the short-budget verdicts that could flip with training length are checked again at this budget
 DCGAN_LONG = {"smoke": dict(epochs=3, snapshots=True), "report": dict(epochs=10, snapshots=True)}
+# self-conditioning: k-means clusters of the training pixels (bench/q1_design.md: 10, 20, 50 clusters; 50 the best)
+SELF_CONDITIONING_CLUSTERS = 50
 BUDGET_CHECK = ("TTUR", "virtual BN", "label smoothing", "no normalisation")
 BUDGET_CHECK_SEEDS = {"smoke": 1, "report": 2}  # one at the smoke budget keeps the tests short
 # Q1's tuned stage: what the long stage found to help, combined (the better of its two designs plus every
@@ -154,6 +156,9 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "batch doubled": baseline.replace(batch_size=2 * baseline.batch_size),
         # balancing at an equal number of generator updates: three times the epochs for D
         "3 D steps at equal G steps": baseline.replace(d_steps=3, epochs=3 * baseline.epochs),
+        # a discrete choice between digits without their labels: a code G reads from its noise, or clusters
+        "InfoGAN code": baseline.replace(codes=10),
+        "self-conditioning": baseline.replace(clusters=SELF_CONDITIONING_CLUSTERS, conditioning="projection"),
     }
 
 

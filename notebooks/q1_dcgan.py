@@ -18,7 +18,8 @@
 # training digits and change one thing at a time against a single baseline:
 # the generator loss, the capacity of D relative to G, the normalisation, the
 # balance of discriminator and generator updates, one-sided label smoothing,
-# the learning rate and the batch size. Then we train the best design for
+# the learning rate, the batch size, and two ways to let the generator choose
+# between digits without being told them. Then we train the best design for
 # longer, check which verdicts survive the longer training, combine the
 # changes that still help into one design trained longer again, and publish
 # the best of those long runs. Every run is judged by the same numbers, measured
@@ -48,12 +49,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ganutils import artifacts, evaluation, experiments, metrics, plots, published, stats
+from ganutils import artifacts, data, evaluation, experiments, metrics, plots, published, stats
 from ganutils.classifier import train_classifier
 from ganutils.cluster import train_many
 from ganutils.data import load_mnist
 from ganutils.models import Discriminator, Generator, n_parameters
 from ganutils.report import glue, glue_markdown, key, rerun_box
+from ganutils.train import training_images
 
 publish, figures = experiments.start_chapter(globals())
 
@@ -104,7 +106,7 @@ glue("q1_d_params", architecture.parameters[1])
 for setting, value in {"lr": baseline.lr_g, "beta1": baseline.beta1, "batch": baseline.batch_size,
                    "ttur_lr_d": variants["TTUR"].lr_d, "ttur_lr_g": variants["TTUR"].lr_g,
                    "d_half_width": variants["D half width"].width_d, "d_double_width": variants["D double width"].width_d,
-                   "smoothing": variants["label smoothing"].real_label,
+                   "smoothing": variants["label smoothing"].real_label, "clusters": variants["self-conditioning"].clusters,
                    "classifier_epochs": classifier_run.config.epochs, "classifier_batch": classifier_run.config.batch_size,
                    "classifier_lr": classifier_run.config.lr, "classifier_shift": classifier_run.config.shift}.items():
     glue(f"q1_{setting}", value)
@@ -132,6 +134,8 @@ print(architecture[["network", "parameters"]].to_string(index=False))
 # | lr halved / doubled | the step size of both Adam optimisers (part of the search the brief asks for) |
 # | batch halved / doubled | the batch size, at the same number of epochs (so twice or half the steps) |
 # | 3 D steps at equal G steps | balancing at an equal number of *generator* updates: 3 D steps per G step for 3 times the epochs |
+# | InfoGAN code | ambiguous strokes between digits: G reads a 10-way categorical code from its noise and a head on D predicts it from G's image (Chen et al. 2016) |
+# | self-conditioning | the same, with the data's own categories: k-means clusters of the training images' pixels ({glue:text}`q1_clusters`, found without labels) are given to D with each real image and drawn by G from its noise in their data shares; D is conditioned on them by projection (Liu et al. 2020) |
 # | fp32 | not a GAN trick but a check of our speed-up: the same run without bf16 autocast must be within noise of the baseline |
 
 # %% tags=["hide-input"]
@@ -267,6 +271,11 @@ for name in variants:
     glue(f"q1_div_{key(name)}", results.loc[name, "diversity ratio"])
     glue(f"q1_failure_{key(name)}", verdict.loc[name, "failure"] or "no failure")
     glue(f"q1_confidence_{key(name)}", results.loc[name, "confidence %"])
+# the clusters the self-conditioning run trained on, against the digits it never saw
+x_clustered, y_clustered = training_images(variants["self-conditioning"])
+clusters = data.pixel_clusters(x_clustered, variants["self-conditioning"].clusters, seed=variants["self-conditioning"].seed)
+glue("q1_cluster_purity", 100 * sum(torch.bincount(y_clustered[clusters == c]).max().item()
+                                     for c in range(int(clusters.max()) + 1)) / len(y_clustered))
 glue("q1_real_confidence", results.loc["real images (held out)", "confidence %"])
 glue("q1_base_confidence", spread.loc["confidence %", "mean"])
 glue("q1_base_div", spread.loc["diversity ratio", "mean"])
@@ -685,6 +694,25 @@ plt.show()
 # ({glue:text}`q1_digits_no_normalisation` digits covered, FID
 # {glue:text}`q1_fid_no_normalisation:.1f`; its failure:
 # {glue:text}`q1_failure_no_normalisation`).
+#
+# *Choosing between digits.* An unconditional generator maps one continuous
+# noise space onto ten separate shapes, so some of its samples fall between
+# digits: ambiguous strokes that the classifier reads with low confidence
+# (`bench/q1_fid_parts.md` finds them, not the mix of digits, behind most of
+# the earlier published DCGAN's FID). Two variants give G a discrete choice.
+# The InfoGAN code is {glue:text}`q1_verdict_infogan_code` (FID
+# {glue:text}`q1_fid_infogan_code:.1f`, mean confidence
+# {glue:text}`q1_confidence_infogan_code:.0f`%); self-conditioning on
+# {glue:text}`q1_clusters` pixel clusters is
+# {glue:text}`q1_verdict_self_conditioning` (FID
+# {glue:text}`q1_fid_self_conditioning:.1f`, mean confidence
+# {glue:text}`q1_confidence_self_conditioning:.0f`%, against the baseline's
+# {glue:text}`q1_base_confidence:.0f`%). Self-conditioning never sees a label:
+# its clusters come from the pixels and are far from pure (in
+# {glue:text}`q1_cluster_purity:.0f`% of training images the digit is its
+# cluster's most common one), yet D can now ask whether an image looks like the
+# other members of the cluster G chose, the question a class-conditional D
+# asks (Q2).
 #
 # *Naming failures.* The verdict table's last column names the failure of
 # every model that is worse than the baseline or misses a digit, by what its
