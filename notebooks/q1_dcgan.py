@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -202,6 +204,8 @@ for metric, short in [("FID", "fid"), ("KL to uniform", "kl"), ("diversity ratio
     glue(f"q1_base_{short}_mean", spread.loc[metric, "mean"])
     glue(f"q1_base_{short}_std", float(spread.loc[metric, "std"]))
 glue("q1_seeds", seeds)
+fewest_digits, most_digits = int(base_rows["digits ≥2%"].min()), int(base_rows["digits ≥2%"].max())
+glue("q1_base_digits", str(most_digits) if fewest_digits == most_digits else f"{fewest_digits}-{most_digits}")
 glue("q1_n_eval", n_eval)
 spread.style.format(precision=3)
 
