@@ -138,7 +138,7 @@ print(architecture[["network", "parameters"]].to_string(index=False))
 # | 3 D steps at equal G steps | balancing at an equal number of *generator* updates: 3 D steps per G step for 3 times the epochs |
 # | InfoGAN code | ambiguous strokes between digits: G reads a 10-way categorical code from its noise and a head on D predicts it from G's image (Chen et al. 2016) |
 # | self-conditioning | the same, with the data's own categories: k-means clusters of the training images' pixels ({glue:text}`q1_clusters`, found without labels) are given to D with each real image and drawn by G from its noise in their data shares; D is conditioned on them by projection (Liu et al. 2020) |
-# | fp32 | not a GAN trick but a check of our speed-up: the same run without bf16 autocast must be within noise of the baseline |
+# | fp32 | not a GAN trick but a check of our speed-up, run only where the baseline trains in bf16 autocast: the same run in fp32 must be within noise of it (where the baseline is fp32 already it would be the baseline again, so it is left out) |
 
 # %% tags=["hide-input"]
 configs = {f"baseline (seed {s})": baseline.replace(seed=s) for s in range(seeds)} | variants

@@ -24,12 +24,20 @@ def test_variants_change_exactly_one_thing():
                 if name in ("projection D + smoothing", "3 D steps at equal G steps"):
                     continue
                 diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
-                same_as_baseline = name == "fp32" and baseline.precision == "fp32"  # where auto resolved to fp32
-                assert (diff or same_as_baseline) and diff <= {
+                assert diff and diff <= {
                     "loss", "width_d", "width_g", "norm_g", "norm_d", "d_steps", "lr_d", "lr_g", "real_label",
-                    "conditioning", "precision", "batch_size"}, name
+                    "conditioning", "precision", "batch_size", "codes", "clusters"}, name
                 assert not (diff & {"lr_d", "lr_g"}) or config.lr_d / config.lr_g == baseline.lr_d / baseline.lr_g \
                     or name == "TTUR", name
+
+
+def test_fp32_check_only_where_the_baseline_trains_in_bf16(monkeypatch):
+    """Where "auto" resolves to fp32 an "fp32" variant would be the baseline's seed 0 again, counted twice."""
+    for precision, checked in (("bf16", True), ("fp32", False)):
+        monkeypatch.setenv("GANUTILS_PRECISION", precision)
+        baseline, variants = experiments.dcgan_variants("smoke")
+        assert baseline.precision == precision and ("fp32" in variants) == checked
+        assert all(config != baseline for config in variants.values())
 
 
 def test_equal_generator_steps_variant_gives_g_as_many_updates_as_the_baseline():
