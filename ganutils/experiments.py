@@ -186,17 +186,35 @@ def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int
 
 def tuned_dcgan_design(start: GanConfig, adopted: list[GanConfig], baseline: GanConfig, profile: str) -> GanConfig:
     """Q1's tuned design: `start` with the changes each `adopted` variant makes to `baseline`, at the
-    DCGAN_TUNED budget. Two adopted variants that change the same setting differently cannot be combined."""
+    DCGAN_TUNED budget. Variants that change the same setting differently (each other, or `start`'s own
+    change) cannot be combined."""
     changes: dict = {}
     for variant in adopted:
         for field in dataclasses.fields(variant):
-            value = getattr(variant, field.name)
+            value, own = getattr(variant, field.name), getattr(start, field.name)
             if field.name in _NOT_A_CHANGE or value == getattr(baseline, field.name):
                 continue
             if changes.get(field.name, value) != value:
                 raise ValueError(f"adopted variants set {field.name} to both {changes[field.name]!r} and {value!r}")
+            if own not in (value, getattr(baseline, field.name)):
+                raise ValueError(f"an adopted variant sets {field.name} to {value!r}, the design it joins to {own!r}")
             changes[field.name] = value
     return start.replace(**changes, **DCGAN_TUNED[check_profile(profile)])
+
+
+def adoptable(start: GanConfig, ranked: dict[str, GanConfig], baseline: GanConfig, profile: str) -> tuple[list[str], list[str]]:
+    """Which of the variants that helped (`ranked`, best first) join `start` in the tuned design, as
+    (taken, left out): each in turn, unless it sets a setting that `start` or one already taken sets otherwise,
+    or makes a design GanConfig refuses (an InfoGAN code beside self-conditioning's clusters)."""
+    taken, left_out = [], []
+    for name, variant in ranked.items():
+        try:
+            tuned_dcgan_design(start, [ranked[n] for n in taken] + [variant], baseline, profile)
+        except ValueError:
+            left_out.append(name)
+        else:
+            taken.append(name)
+    return taken, left_out
 
 
 def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:

@@ -79,6 +79,22 @@ def test_tuned_design_combines_the_adopted_changes():
     assert experiments.tuned_dcgan_design(wide, [], baseline, "report") == wide.replace(**experiments.DCGAN_TUNED["report"])
     with pytest.raises(ValueError, match="lr_g"):  # lr doubled and lr halved cannot both be adopted
         experiments.tuned_dcgan_design(wide, [variants["lr doubled"], variants["lr halved"]], baseline, "report")
+    with pytest.raises(ValueError, match="lr_g to 0.0004, the design it joins to 0.0001"):  # nor undo its own change
+        experiments.tuned_dcgan_design(variants["TTUR"], [variants["lr doubled"]], baseline, "report")
+
+
+def test_changes_that_cannot_join_the_tuned_design_are_left_out_best_first():
+    baseline, variants = experiments.dcgan_variants("report")
+    start = variants["self-conditioning"].replace(**experiments.DCGAN_LONG["report"])
+    ranked = {name: variants[name] for name in ("lr doubled", "InfoGAN code", "lr halved", "label smoothing",
+                                                 "self-conditioning")}
+    taken, left_out = experiments.adoptable(start, ranked, baseline, "report")
+    # an InfoGAN code is another way of choosing between digits; lr halved undoes lr doubled, taken first
+    assert taken == ["lr doubled", "label smoothing", "self-conditioning"] and left_out == ["InfoGAN code", "lr halved"]
+    tuned = experiments.tuned_dcgan_design(start, [variants[n] for n in taken], baseline, "report")
+    assert tuned.clusters == start.clusters and tuned.lr_g == 2 * baseline.lr_g and tuned.real_label < 1
+    taken, left_out = experiments.adoptable(start, dict(reversed(ranked.items())), baseline, "report")
+    assert "lr halved" in taken and "lr doubled" in left_out  # the order decides
 
 
 def test_glue_key_of_a_design_name():
