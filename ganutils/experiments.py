@@ -170,19 +170,32 @@ def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int
     """Q1's long stage and its budget check, each as {"name (seed s)": config}.
 
     The stage: the best short design as it is and with G twice as wide, `seeds` seeds each. The check:
-    the baseline with `seeds` seeds and each BUDGET_CHECK variant (and each variant named in `also_check`)
-    with BUDGET_CHECK_SEEDS, all at the long budget (when the best design is the baseline, the two share
-    its runs)."""
+    the baseline with `seeds` seeds, each BUDGET_CHECK variant with BUDGET_CHECK_SEEDS, and each variant in
+    `also_check` (chosen by its short-budget seed-0 run) with as many seeds from seed 1 on, so that the run
+    that chose it does not also vouch for it; all at the long budget, a variant that trains for a multiple of
+    the baseline's epochs for that multiple of the long budget's (when the best design is the baseline, the
+    stage and the check share its runs)."""
     long, n_check = DCGAN_LONG[check_profile(profile)], min(BUDGET_CHECK_SEEDS[profile], seeds)
     baseline, variants = dcgan_variants(profile)
-    designs = {best_name: best.replace(**long),
-               f"{best_name}, G double width": best.replace(width_g=2 * best.width_g, **long)}
+    designs = {best_name: at_long_budget(best, baseline, profile),
+               f"{best_name}, G double width": at_long_budget(best.replace(width_g=2 * best.width_g), baseline, profile)}
     stage = {f"{name} (seed {s})": config.replace(seed=s)
              for name, config in designs.items() for s in range(check_seeds(seeds))}
     check = {f"baseline (seed {s})": baseline.replace(seed=s, **long) for s in range(seeds)}
-    check |= {f"{name} (seed {s})": variants[name].replace(seed=s, **long)
-              for name in dict.fromkeys(BUDGET_CHECK + tuple(also_check)) for s in range(n_check)}
+    check |= {f"{name} (seed {s})": at_long_budget(variants[name], baseline, profile).replace(seed=s)
+              for name in BUDGET_CHECK for s in range(n_check)}
+    check |= {f"{name} (seed {s})": at_long_budget(variants[name], baseline, profile).replace(seed=s)
+              for name in dict.fromkeys(also_check) if name not in BUDGET_CHECK for s in range(1, 1 + n_check)}
     return stage, check
+
+
+def at_long_budget(config: GanConfig, baseline: GanConfig, profile: str) -> GanConfig:
+    """`config` at Q1's long budget, keeping its ratio of epochs to the baseline's (3 D steps at equal G steps
+    trains three times the epochs, at either budget)."""
+    long = DCGAN_LONG[check_profile(profile)]
+    if config.epochs % baseline.epochs:
+        raise ValueError(f"epochs={config.epochs} is not a multiple of the baseline's {baseline.epochs}")
+    return config.replace(**long | {"epochs": long["epochs"] * config.epochs // baseline.epochs})
 
 
 def tuned_dcgan_design(start: GanConfig, adopted: list[GanConfig], baseline: GanConfig, profile: str) -> GanConfig:
@@ -206,9 +219,13 @@ def tuned_dcgan_design(start: GanConfig, adopted: list[GanConfig], baseline: Gan
 def adoptable(start: GanConfig, ranked: dict[str, GanConfig], baseline: GanConfig, profile: str) -> tuple[list[str], list[str]]:
     """Which of the variants that helped (`ranked`, best first) join `start` in the tuned design, as
     (taken, left out): each in turn, unless it sets a setting that `start` or one already taken sets otherwise,
-    or makes a design GanConfig refuses (an InfoGAN code beside self-conditioning's clusters)."""
+    or makes a design GanConfig refuses (an InfoGAN code beside self-conditioning's clusters), or changes the
+    budget rather than the design (more epochs than the baseline's)."""
     taken, left_out = [], []
     for name, variant in ranked.items():
+        if variant.epochs != baseline.epochs:
+            left_out.append(name)
+            continue
         try:
             tuned_dcgan_design(start, [ranked[n] for n in taken] + [variant], baseline, profile)
         except ValueError:

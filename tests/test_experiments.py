@@ -66,6 +66,10 @@ def test_long_stage_and_budget_check():
     _, check = experiments.long_dcgan_designs("baseline", baseline, "report", 3, also_check=("lr doubled", "TTUR"))
     assert check["lr doubled (seed 1)"].lr_g == 2 * baseline.lr_g and check["lr doubled (seed 1)"].epochs > baseline.epochs
     assert len([n for n in check if n.startswith("TTUR")]) == experiments.BUDGET_CHECK_SEEDS["report"]  # not twice
+    # a variant chosen by its seed-0 short run is re-tested on other seeds; a budget multiple is kept
+    assert "lr doubled (seed 0)" not in check and "TTUR (seed 0)" in check
+    _, check = experiments.long_dcgan_designs("baseline", baseline, "report", 3, also_check=("3 D steps at equal G steps",))
+    assert check["3 D steps at equal G steps (seed 1)"].epochs == 3 * long["epochs"]
 
 
 def test_tuned_design_combines_the_adopted_changes():
@@ -95,6 +99,8 @@ def test_changes_that_cannot_join_the_tuned_design_are_left_out_best_first():
     assert tuned.clusters == start.clusters and tuned.lr_g == 2 * baseline.lr_g and tuned.real_label < 1
     taken, left_out = experiments.adoptable(start, dict(reversed(ranked.items())), baseline, "report")
     assert "lr halved" in taken and "lr doubled" in left_out  # the order decides
+    equal_g = {"3 D steps at equal G steps": variants["3 D steps at equal G steps"]}  # a budget, not a design
+    assert experiments.adoptable(start, equal_g, baseline, "report") == ([], ["3 D steps at equal G steps"])
 
 
 def test_glue_key_of_a_design_name():
