@@ -832,7 +832,7 @@ plt.show()
 # combined-stage runs (so its number flatters its
 # design; the means above are the fair comparison): FID
 # {glue:text}`q1_published_fid:.2f`, i.e.
-# {glue:text}`q1_published_fid_ratio:.0f` times the real floor, with
+# {glue:text}`q1_published_fid_ratio:.1f` times the real floor, with
 # {glue:text}`q1_published_digits` digits at 2% or more (rarest
 # {glue:text}`q1_published_min_share:.1f`%) and a within-class diversity ratio
 # of {glue:text}`q1_published_div:.2f`: {glue:text}`q1_published_collapse`. Its digits are
