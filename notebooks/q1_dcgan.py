@@ -786,7 +786,8 @@ plt.show()
 # *The cost:* the long stage and the check are {glue:text}`q1_long_runs`
 # runs and {glue:text}`q1_long_total_min:.0f` minutes of training as the runs
 # recorded it, which the Dask cluster spreads over the machine's cores (the
-# re-run box at the top gives this chapter's wall time).
+# re-run box at the top gives the chapter's re-execution times where they
+# were measured, and `bench/time_report.md` what a cold run cost here).
 #
 # *Do the verdicts survive training?* Against the long baseline's seeds
 # ({glue:text}`q1_long_base_fid_mean:.2f` ±
