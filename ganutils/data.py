@@ -139,8 +139,11 @@ def subset_per_class(y: torch.Tensor, n_per_class: int, seed: int, n_classes: in
     return torch.cat(chosen).sort().values
 
 
+CLUSTER_COMPONENTS = 50  # principal components of the pixels that pixel_clusters runs k-means on
+
+
 def pixel_clusters(x: torch.Tensor, k: int, seed: int = 0) -> torch.Tensor:
-    """Cluster ids (int64, 0..k-1) of images by k-means on their first 50 principal components: the
+    """Cluster ids (int64, 0..k-1) of images by k-means on their first CLUSTER_COMPONENTS principal components: the
     labels a self-conditioned GAN learns from (Liu et al. 2020) in place of the digits it is never told.
     Pixel clusters, not the classifier's features, because that classifier was trained on the labels."""
     from sklearn.cluster import KMeans
@@ -148,7 +151,7 @@ def pixel_clusters(x: torch.Tensor, k: int, seed: int = 0) -> torch.Tensor:
 
     if not 2 <= k <= len(x):
         raise ValueError(f"k must lie in 2..{len(x)}, got {k}")
-    components = PCA(min(50, len(x)), random_state=seed).fit_transform(x.flatten(1).float().cpu().numpy())
+    components = PCA(min(CLUSTER_COMPONENTS, len(x)), random_state=seed).fit_transform(x.flatten(1).float().cpu().numpy())
     return torch.as_tensor(KMeans(k, n_init=3, random_state=seed).fit(components).labels_, dtype=torch.long)
 
 

@@ -46,12 +46,15 @@ DCGAN_BUDGET = {
 # width doubled, keeping the generator after every epoch so that the chapter shows where more epochs stop
 # helping; the short-budget verdicts that could flip with training length are checked again at this budget
 DCGAN_LONG = {"smoke": dict(epochs=3, snapshots=True), "report": dict(epochs=10, snapshots=True)}
+# self-conditioning: k-means clusters of the training pixels (bench/q1_design.md: 10, 20, 50 clusters; 50 the best)
+SELF_CONDITIONING_CLUSTERS = 50
 BUDGET_CHECK = ("TTUR", "virtual BN", "label smoothing", "no normalisation")
 BUDGET_CHECK_SEEDS = {"smoke": 1, "report": 2}  # one at the smoke budget keeps the tests short
 # Q1's tuned stage: what the long stage found to help, combined (the better of its two designs plus every
 # checked change that was better at the long budget), with an average of G's weights as Q2's long stage
-# uses, trained twice as long again, every seed; its curves show whether FID has stopped falling
-DCGAN_TUNED = {"smoke": dict(epochs=4, ema=0.9, snapshots=True), "report": dict(epochs=20, ema=0.999, snapshots=True)}
+# uses, trained three times as long again, every seed; its curves show whether FID has stopped falling (a
+# self-conditioned design's FID still fell by about 0.1 an epoch at epoch 20: bench/q1_design.md)
+DCGAN_TUNED = {"smoke": dict(epochs=4, ema=0.9, snapshots=True), "report": dict(epochs=30, ema=0.999, snapshots=True)}
 _NOT_A_CHANGE = ("seed", "epochs", "snapshots")  # run settings, not design: never carried over by a combination
 CGAN_BUDGET = {
     "smoke": dict(epochs=2, n_per_class=300, width_g=16, width_d=16, batch_size=32, n_classes=10),
@@ -137,7 +140,7 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
     """The Q1 baseline and its one-change variants."""
     baseline = GanConfig(**DCGAN_BUDGET[check_profile(profile)])
     w = baseline.width_d
-    return baseline, {
+    variants = {
         "saturating loss": baseline.replace(loss="saturating"),
         "D half width": baseline.replace(width_d=max(1, w // 2)),
         "D double width": baseline.replace(width_d=2 * w),
@@ -147,14 +150,19 @@ def dcgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:
         "5 D steps": baseline.replace(d_steps=5),
         "TTUR": baseline.replace(lr_d=4e-4, lr_g=1e-4),
         "label smoothing": baseline.replace(real_label=0.9),
-        "fp32": baseline.replace(precision="fp32"),  # checks that bf16 autocast (where used) does not change what is learned
         "lr halved": baseline.replace(lr_g=baseline.lr_g / 2, lr_d=baseline.lr_d / 2),
         "lr doubled": baseline.replace(lr_g=2 * baseline.lr_g, lr_d=2 * baseline.lr_d),
         "batch halved": baseline.replace(batch_size=baseline.batch_size // 2),
         "batch doubled": baseline.replace(batch_size=2 * baseline.batch_size),
         # balancing at an equal number of generator updates: three times the epochs for D
         "3 D steps at equal G steps": baseline.replace(d_steps=3, epochs=3 * baseline.epochs),
+        # a discrete choice between digits without their labels: a code G reads from its noise, or clusters
+        "InfoGAN code": baseline.replace(codes=10),
+        "self-conditioning": baseline.replace(clusters=SELF_CONDITIONING_CLUSTERS, conditioning="projection"),
     }
+    if baseline.precision != "fp32":  # "auto" chose bf16 here: the same run in fp32 checks that autocast changes
+        variants["fp32"] = baseline.replace(precision="fp32")  # nothing learned (elsewhere it is the baseline)
+    return baseline, variants
 
 
 def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int,
@@ -162,34 +170,69 @@ def long_dcgan_designs(best_name: str, best: GanConfig, profile: str, seeds: int
     """Q1's long stage and its budget check, each as {"name (seed s)": config}.
 
     The stage: the best short design as it is and with G twice as wide, `seeds` seeds each. The check:
-    the baseline with `seeds` seeds and each BUDGET_CHECK variant (and each variant named in `also_check`)
-    with BUDGET_CHECK_SEEDS, all at the long budget (when the best design is the baseline, the two share
-    its runs)."""
+    the baseline with `seeds` seeds, each BUDGET_CHECK variant with BUDGET_CHECK_SEEDS, and each variant in
+    `also_check` (chosen by its short-budget seed-0 run) with as many seeds from seed 1 on, so that the run
+    that chose it does not also vouch for it; all at the long budget, a variant that trains for a multiple of
+    the baseline's epochs for that multiple of the long budget's (when the best design is the baseline, the
+    stage and the check share its runs)."""
     long, n_check = DCGAN_LONG[check_profile(profile)], min(BUDGET_CHECK_SEEDS[profile], seeds)
     baseline, variants = dcgan_variants(profile)
-    designs = {best_name: best.replace(**long),
-               f"{best_name}, G double width": best.replace(width_g=2 * best.width_g, **long)}
+    designs = {best_name: at_long_budget(best, baseline, profile),
+               f"{best_name}, G double width": at_long_budget(best.replace(width_g=2 * best.width_g), baseline, profile)}
     stage = {f"{name} (seed {s})": config.replace(seed=s)
              for name, config in designs.items() for s in range(check_seeds(seeds))}
     check = {f"baseline (seed {s})": baseline.replace(seed=s, **long) for s in range(seeds)}
-    check |= {f"{name} (seed {s})": variants[name].replace(seed=s, **long)
-              for name in dict.fromkeys(BUDGET_CHECK + tuple(also_check)) for s in range(n_check)}
+    check |= {f"{name} (seed {s})": at_long_budget(variants[name], baseline, profile).replace(seed=s)
+              for name in BUDGET_CHECK for s in range(n_check)}
+    check |= {f"{name} (seed {s})": at_long_budget(variants[name], baseline, profile).replace(seed=s)
+              for name in dict.fromkeys(also_check) if name not in BUDGET_CHECK for s in range(1, 1 + n_check)}
     return stage, check
+
+
+def at_long_budget(config: GanConfig, baseline: GanConfig, profile: str) -> GanConfig:
+    """`config` at Q1's long budget, keeping its ratio of epochs to the baseline's (3 D steps at equal G steps
+    trains three times the epochs, at either budget)."""
+    long = DCGAN_LONG[check_profile(profile)]
+    if config.epochs % baseline.epochs:
+        raise ValueError(f"epochs={config.epochs} is not a multiple of the baseline's {baseline.epochs}")
+    return config.replace(**long | {"epochs": long["epochs"] * config.epochs // baseline.epochs})
 
 
 def tuned_dcgan_design(start: GanConfig, adopted: list[GanConfig], baseline: GanConfig, profile: str) -> GanConfig:
     """Q1's tuned design: `start` with the changes each `adopted` variant makes to `baseline`, at the
-    DCGAN_TUNED budget. Two adopted variants that change the same setting differently cannot be combined."""
+    DCGAN_TUNED budget. Variants that change the same setting differently (each other, or `start`'s own
+    change) cannot be combined."""
     changes: dict = {}
     for variant in adopted:
         for field in dataclasses.fields(variant):
-            value = getattr(variant, field.name)
+            value, own = getattr(variant, field.name), getattr(start, field.name)
             if field.name in _NOT_A_CHANGE or value == getattr(baseline, field.name):
                 continue
             if changes.get(field.name, value) != value:
                 raise ValueError(f"adopted variants set {field.name} to both {changes[field.name]!r} and {value!r}")
+            if own not in (value, getattr(baseline, field.name)):
+                raise ValueError(f"an adopted variant sets {field.name} to {value!r}, the design it joins to {own!r}")
             changes[field.name] = value
     return start.replace(**changes, **DCGAN_TUNED[check_profile(profile)])
+
+
+def adoptable(start: GanConfig, ranked: dict[str, GanConfig], baseline: GanConfig, profile: str) -> tuple[list[str], list[str]]:
+    """Which of the variants that helped (`ranked`, best first) join `start` in the tuned design, as
+    (taken, left out): each in turn, unless it sets a setting that `start` or one already taken sets otherwise,
+    or makes a design GanConfig refuses (an InfoGAN code beside self-conditioning's clusters), or changes the
+    budget rather than the design (more epochs than the baseline's)."""
+    taken, left_out = [], []
+    for name, variant in ranked.items():
+        if variant.epochs != baseline.epochs:
+            left_out.append(name)
+            continue
+        try:
+            tuned_dcgan_design(start, [ranked[n] for n in taken] + [variant], baseline, profile)
+        except ValueError:
+            left_out.append(name)
+        else:
+            taken.append(name)
+    return taken, left_out
 
 
 def cgan_variants(profile: str) -> tuple[GanConfig, dict[str, GanConfig]]:

@@ -354,12 +354,18 @@ def recalibrate_batchnorm(model: Generator, config: GanConfig, device, n_batches
     model.eval()
 
 
-def _train(config: GanConfig, directory, progress: bool) -> dict:
-    device = default_device()
+def training_images(config: GanConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """The training images a run of `config` sees, with their digits (all 60,000, or `n_per_class` of each)."""
     x, y = load_mnist(train=True)
     if config.n_per_class is not None:
         keep = subset_per_class(y, config.n_per_class, seed=config.seed)
         x, y = x[keep], y[keep]
+    return x, y
+
+
+def _train(config: GanConfig, directory, progress: bool) -> dict:
+    device = default_device()
+    x, y = training_images(config)
     if config.clusters:  # the digits' labels are never seen: the clusters take their place
         y = pixel_clusters(x, config.clusters, seed=config.seed)
     if len(x) < config.batch_size:

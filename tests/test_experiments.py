@@ -24,12 +24,20 @@ def test_variants_change_exactly_one_thing():
                 if name in ("projection D + smoothing", "3 D steps at equal G steps"):
                     continue
                 diff = {k for k, v in vars(config).items() if getattr(baseline, k) != v}
-                same_as_baseline = name == "fp32" and baseline.precision == "fp32"  # where auto resolved to fp32
-                assert (diff or same_as_baseline) and diff <= {
+                assert diff and diff <= {
                     "loss", "width_d", "width_g", "norm_g", "norm_d", "d_steps", "lr_d", "lr_g", "real_label",
-                    "conditioning", "precision", "batch_size"}, name
+                    "conditioning", "precision", "batch_size", "codes", "clusters"}, name
                 assert not (diff & {"lr_d", "lr_g"}) or config.lr_d / config.lr_g == baseline.lr_d / baseline.lr_g \
                     or name == "TTUR", name
+
+
+def test_fp32_check_only_where_the_baseline_trains_in_bf16(monkeypatch):
+    """Where "auto" resolves to fp32 an "fp32" variant would be the baseline's seed 0 again, counted twice."""
+    for precision, checked in (("bf16", True), ("fp32", False)):
+        monkeypatch.setenv("GANUTILS_PRECISION", precision)
+        baseline, variants = experiments.dcgan_variants("smoke")
+        assert baseline.precision == precision and ("fp32" in variants) == checked
+        assert all(config != baseline for config in variants.values())
 
 
 def test_equal_generator_steps_variant_gives_g_as_many_updates_as_the_baseline():
@@ -58,6 +66,10 @@ def test_long_stage_and_budget_check():
     _, check = experiments.long_dcgan_designs("baseline", baseline, "report", 3, also_check=("lr doubled", "TTUR"))
     assert check["lr doubled (seed 1)"].lr_g == 2 * baseline.lr_g and check["lr doubled (seed 1)"].epochs > baseline.epochs
     assert len([n for n in check if n.startswith("TTUR")]) == experiments.BUDGET_CHECK_SEEDS["report"]  # not twice
+    # a variant chosen by its seed-0 short run is re-tested on other seeds; a budget multiple is kept
+    assert "lr doubled (seed 0)" not in check and "TTUR (seed 0)" in check
+    _, check = experiments.long_dcgan_designs("baseline", baseline, "report", 3, also_check=("3 D steps at equal G steps",))
+    assert check["3 D steps at equal G steps (seed 1)"].epochs == 3 * long["epochs"]
 
 
 def test_tuned_design_combines_the_adopted_changes():
@@ -71,6 +83,24 @@ def test_tuned_design_combines_the_adopted_changes():
     assert experiments.tuned_dcgan_design(wide, [], baseline, "report") == wide.replace(**experiments.DCGAN_TUNED["report"])
     with pytest.raises(ValueError, match="lr_g"):  # lr doubled and lr halved cannot both be adopted
         experiments.tuned_dcgan_design(wide, [variants["lr doubled"], variants["lr halved"]], baseline, "report")
+    with pytest.raises(ValueError, match="lr_g to 0.0004, the design it joins to 0.0001"):  # nor undo its own change
+        experiments.tuned_dcgan_design(variants["TTUR"], [variants["lr doubled"]], baseline, "report")
+
+
+def test_changes_that_cannot_join_the_tuned_design_are_left_out_best_first():
+    baseline, variants = experiments.dcgan_variants("report")
+    start = variants["self-conditioning"].replace(**experiments.DCGAN_LONG["report"])
+    ranked = {name: variants[name] for name in ("lr doubled", "InfoGAN code", "lr halved", "label smoothing",
+                                                 "self-conditioning")}
+    taken, left_out = experiments.adoptable(start, ranked, baseline, "report")
+    # an InfoGAN code is another way of choosing between digits; lr halved undoes lr doubled, taken first
+    assert taken == ["lr doubled", "label smoothing", "self-conditioning"] and left_out == ["InfoGAN code", "lr halved"]
+    tuned = experiments.tuned_dcgan_design(start, [variants[n] for n in taken], baseline, "report")
+    assert tuned.clusters == start.clusters and tuned.lr_g == 2 * baseline.lr_g and tuned.real_label < 1
+    taken, left_out = experiments.adoptable(start, dict(reversed(ranked.items())), baseline, "report")
+    assert "lr halved" in taken and "lr doubled" in left_out  # the order decides
+    equal_g = {"3 D steps at equal G steps": variants["3 D steps at equal G steps"]}  # a budget, not a design
+    assert experiments.adoptable(start, equal_g, baseline, "report") == ([], ["3 D steps at equal G steps"])
 
 
 def test_glue_key_of_a_design_name():
