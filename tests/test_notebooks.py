@@ -135,3 +135,5 @@ def test_sync_leaves_a_chapter_in_sync_untouched_and_updates_an_edited_one(tmp_p
                 if c.cell_type == "code"}
     code = [c for c in synced.cells if c.cell_type == "code"]
     assert code and all(c.outputs == executed[c.source] for c in code) and any(c.outputs for c in code)
+    tags = [c.metadata.get("tags", []) for c in code]  # papermill's injected values survive, after the parameters
+    assert "parameters" in tags[0] and "injected-parameters" in tags[1] and "hide-input" in tags[1]

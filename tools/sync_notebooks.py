@@ -32,18 +32,23 @@ def _cells(notebook: nbformat.NotebookNode) -> list[tuple]:
 def sync(chapter: str) -> None:
     source = jupytext.read(NOTEBOOKS / f"{chapter}.py")
     executed = NOTEBOOKS / f"{chapter}.ipynb"
-    notebook = source
+    notebook, injected = source, []
     if executed.exists():
         old = nbformat.read(executed, 4)
         if _cells(old) == _cells(source):
             return  # already in sync: leave the executed notebook (and papermill's record of its run) untouched
         notebook = combine_inputs_with_outputs(source, old)
+        injected = [c for c in old.cells if "injected-parameters" in c.metadata.get("tags", [])]
     for cell, source_cell in zip(notebook.cells, source.cells, strict=True):
         tags = source_cell.metadata.get("tags")
         if tags:
             cell.metadata["tags"] = tags
         else:
             cell.metadata.pop("tags", None)
+    # the .py has no cell for the values papermill injected: keep them after the parameters cell, where
+    # papermill put them, so that the book still shows what the outputs came from
+    after = next((i + 1 for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", [])), 0)
+    notebook.cells[after:after] = injected
     nbformat.write(notebook, executed)
 
 
